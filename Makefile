@@ -1,0 +1,52 @@
+# One command to run the product (`make run`), one to test it (`make test`).
+SHELL := /bin/bash
+.DEFAULT_GOAL := help
+
+VENV := .venv
+BIN := $(VENV)/bin
+# A Python 3.12 interpreter: python3.12 on PATH, else pyenv's 3.12 (whose shim needs PYENV_VERSION).
+PYTHON312 ?= $(shell command -v python3.12 >/dev/null 2>&1 && python3.12 -c '' 2>/dev/null && command -v python3.12 \
+	|| ls -d $$(pyenv root 2>/dev/null)/versions/3.12*/bin/python3.12 2>/dev/null | tail -1)
+PORT ?= 8000
+LOCAL_AWS_PORT ?= 4566
+export PORT LOCAL_AWS_PORT
+
+.PHONY: help run test lint typecheck pytest bench package infra-synth system-deps clean
+
+help: ## List the targets
+	@grep -E '^[a-z-]+:.*##' $(MAKEFILE_LIST) | awk -F':.*## ' '{printf "  make %-12s %s\n", $$1, $$2}'
+
+$(BIN)/python:
+	@test -n "$(PYTHON312)" || { echo "Python 3.12 not found: install python3.12 or pyenv's 3.12" >&2; exit 1; }
+	$(PYTHON312) -m venv $(VENV)
+	$(BIN)/pip install --quiet --upgrade pip
+
+$(VENV)/.installed: requirements/production.txt requirements/local.txt | $(BIN)/python
+	$(BIN)/pip install --quiet -r requirements/local.txt
+	touch $@
+
+install: $(VENV)/.installed ## Create the virtualenv and install the Python packages
+
+system-deps: ## Debian packages the browser tests need (Chromium), installed once
+	@command -v chromium >/dev/null || { apt-get update -qq && DEBIAN_FRONTEND=noninteractive apt-get install -y -qq chromium >/dev/null; }
+
+run: install ## Start the emulator, bootstrap it, and serve the blog on http://127.0.0.1:$(PORT)
+	$(BIN)/python -m cloud.local.run
+
+lint: install ## ruff (lint + format check)
+	$(BIN)/ruff check .
+	$(BIN)/ruff format --check .
+
+typecheck: install ## mypy
+	$(BIN)/mypy .
+
+pytest: install system-deps
+	$(BIN)/pytest
+
+test: lint typecheck pytest ## Lint, type-check and run every test (emulator, handlers, browser)
+
+bench: install ## Benchmarks: figures and ratios against baselines measured in the same run
+	$(BIN)/python -m bench
+
+clean: ## Remove the virtualenv and local state
+	rm -rf $(VENV) .local staticfiles

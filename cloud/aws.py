@@ -1,0 +1,56 @@
+"""The one place that builds boto3 clients.
+
+Clients are cached per (service, endpoint, region) and built lazily, so nothing touches the network
+at import time. ``AWS_ENDPOINT_URL`` (the standard variable) points every client at the local
+emulator; botocore reads it itself, we read it only to key the cache.
+"""
+
+from __future__ import annotations
+
+import functools
+import os
+from typing import Any
+
+import boto3
+from botocore.config import Config
+
+from cloud.resources import ResourceNames
+
+# Short timeouts: a Lambda behind API Gateway has 29 s in all, and a hung call must fail fast.
+CLIENT_CONFIG = Config(
+    connect_timeout=2,
+    read_timeout=10,
+    retries={"mode": "standard", "max_attempts": 4},
+)
+
+
+def region() -> str:
+    return os.environ.get("AWS_REGION") or os.environ.get("AWS_DEFAULT_REGION") or "us-east-1"
+
+
+def endpoint_url() -> str | None:
+    return os.environ.get("AWS_ENDPOINT_URL") or None
+
+
+@functools.cache
+def _client(service: str, endpoint: str | None, region_name: str) -> Any:
+    return boto3.session.Session().client(
+        service, region_name=region_name, endpoint_url=endpoint, config=CLIENT_CONFIG
+    )
+
+
+def client(service: str) -> Any:
+    """Return a cached boto3 client for ``service`` honouring ``AWS_ENDPOINT_URL`` and the region."""
+    return _client(service, endpoint_url(), region())
+
+
+@functools.cache
+def names() -> ResourceNames:
+    """Return this deployment's resource names (from the environment, read once)."""
+    return ResourceNames.from_environment()
+
+
+def reset() -> None:
+    """Forget cached clients and names (tests point them at a fresh emulator)."""
+    _client.cache_clear()
+    names.cache_clear()

@@ -1,0 +1,164 @@
+"""One settings module, driven by environment variables with safe local defaults.
+
+``DJANGO_ENV=production`` (set by zappa_settings.json) turns on every HTTPS hardening that
+``manage.py check --deploy`` asks for; anything else is a developer's machine.
+"""
+
+from __future__ import annotations
+
+import os
+from pathlib import Path
+
+from cloud.resources import ResourceNames
+
+BASE_DIR = Path(__file__).resolve().parent.parent
+
+
+def env_bool(name: str, default: bool) -> bool:
+    value = os.environ.get(name)
+    return default if value is None else value.strip().lower() in ("1", "true", "yes", "on")
+
+
+def env_list(name: str, default: str) -> list[str]:
+    return [item.strip() for item in os.environ.get(name, default).split(",") if item.strip()]
+
+
+PRODUCTION = os.environ.get("DJANGO_ENV", "local") == "production"
+
+SECRET_KEY = os.environ.get("DJANGO_SECRET_KEY", "" if PRODUCTION else "local-only-insecure-key-do-not-deploy")
+DEBUG = env_bool("DJANGO_DEBUG", not PRODUCTION)
+ALLOWED_HOSTS = env_list("DJANGO_ALLOWED_HOSTS", "" if PRODUCTION else "127.0.0.1,localhost,testserver")
+CSRF_TRUSTED_ORIGINS = env_list("DJANGO_CSRF_TRUSTED_ORIGINS", "")
+
+INSTALLED_APPS = [
+    "django.contrib.staticfiles",
+    "django.contrib.messages",
+    "django.contrib.sitemaps",
+    "common",
+    "accounts",
+    "blog",
+    "uploads",
+    "analytics",
+]
+
+MIDDLEWARE = [
+    "common.logging.RequestIdMiddleware",
+    "django.middleware.security.SecurityMiddleware",
+    "common.security.ContentSecurityPolicyMiddleware",
+    "whitenoise.middleware.WhiteNoiseMiddleware",
+    "django.contrib.sessions.middleware.SessionMiddleware",
+    "django.middleware.common.CommonMiddleware",
+    "django.middleware.csrf.CsrfViewMiddleware",
+    "accounts.middleware.IdentityMiddleware",
+    "django.contrib.messages.middleware.MessageMiddleware",
+    "django.middleware.clickjacking.XFrameOptionsMiddleware",
+]
+
+ROOT_URLCONF = "config.urls"
+WSGI_APPLICATION = "config.wsgi.application"
+
+TEMPLATES = [
+    {
+        "BACKEND": "django.template.backends.django.DjangoTemplates",
+        "DIRS": [BASE_DIR / "templates"],
+        "APP_DIRS": True,
+        "OPTIONS": {
+            "context_processors": [
+                "django.template.context_processors.request",
+                "django.contrib.messages.context_processors.messages",
+                "accounts.context_processors.identity",
+            ],
+        },
+    },
+]
+
+# No relational database: Lambda has no durable disk and the content lives in DynamoDB.
+DATABASES: dict[str, dict[str, str]] = {}
+SESSION_ENGINE = "django.contrib.sessions.backends.signed_cookies"
+SESSION_COOKIE_HTTPONLY = True
+SESSION_COOKIE_SAMESITE = "Lax"
+SESSION_COOKIE_AGE = 60 * 60 * 24 * 14
+MESSAGE_STORAGE = "django.contrib.messages.storage.cookie.CookieStorage"
+
+# The latest-articles cache lives in process memory, as the seed's Lambda did.
+CACHES = {"default": {"BACKEND": "django.core.cache.backends.locmem.LocMemCache", "LOCATION": "blog"}}
+
+LANGUAGE_CODE = "en"
+TIME_ZONE = "UTC"
+USE_I18N = False
+USE_TZ = True
+
+# Bodies over 1 MB are refused (413) before a view reads them.
+DATA_UPLOAD_MAX_MEMORY_SIZE = 1024 * 1024
+
+STATIC_URL = "/static/"
+STATIC_ROOT = BASE_DIR / "staticfiles"
+STATICFILES_DIRS = [BASE_DIR / "static"]
+
+# --- AWS --------------------------------------------------------------------------------------
+AWS_RESOURCES = ResourceNames.from_environment()
+AWS_ENDPOINT_URL = os.environ.get("AWS_ENDPOINT_URL") or None
+AWS_REGION = os.environ.get("AWS_REGION") or os.environ.get("AWS_DEFAULT_REGION") or "us-east-1"
+
+# Images are kept in S3 through django-storages. The emulator answers path-style URLs.
+STORAGES = {
+    "default": {
+        "BACKEND": "storages.backends.s3.S3Storage",
+        "OPTIONS": {
+            "bucket_name": AWS_RESOURCES.media_bucket,
+            "endpoint_url": AWS_ENDPOINT_URL,
+            "region_name": AWS_REGION,
+            "addressing_style": "path" if AWS_ENDPOINT_URL else "auto",
+            "custom_domain": os.environ.get("MEDIA_DOMAIN") or None,
+            "querystring_auth": False,
+            "file_overwrite": True,
+            "default_acl": None,
+        },
+    },
+    "staticfiles": {
+        "BACKEND": "whitenoise.storage.CompressedManifestStaticFilesStorage"
+        if PRODUCTION
+        else "django.contrib.staticfiles.storage.StaticFilesStorage",
+    },
+}
+
+# Cognito. moto issues tokens whose ``iss`` is the real AWS URL while its JWKS is served by the
+# emulator, so the issuer and the JWKS URL are configured separately (both derived when unset).
+COGNITO_USER_POOL_ID = os.environ.get("COGNITO_USER_POOL_ID", "")
+COGNITO_CLIENT_ID = os.environ.get("COGNITO_CLIENT_ID", "")
+COGNITO_ISSUER = os.environ.get("COGNITO_ISSUER", "")
+COGNITO_JWKS_URL = os.environ.get("COGNITO_JWKS_URL", "")
+
+# Visitors (likes) are identified by a random id in a signed cookie, stored only as a keyed hash.
+VISITOR_COOKIE = "visitor"
+VISITOR_HASH_KEY = os.environ.get("VISITOR_HASH_KEY", SECRET_KEY)
+
+LATEST_CACHE_SECONDS = 120
+ARTICLE_DEFAULT_TTL_DAYS = 30
+
+# Analytics: "duckdb" reads the lake locally through the Glue catalog; "athena" in production.
+ANALYTICS_ENGINE = os.environ.get("ANALYTICS_ENGINE", "athena" if PRODUCTION else "duckdb")
+ATHENA_WORKGROUP = os.environ.get("ATHENA_WORKGROUP", AWS_RESOURCES.athena_workgroup)
+
+# --- HTTPS hardening (production) -------------------------------------------------------------
+SECURE_CONTENT_TYPE_NOSNIFF = True
+SECURE_REFERRER_POLICY = "same-origin"
+X_FRAME_OPTIONS = "DENY"
+CSRF_COOKIE_HTTPONLY = False  # the article editor's fetch() reads it
+if PRODUCTION:
+    SECURE_PROXY_SSL_HEADER = ("HTTP_X_FORWARDED_PROTO", "https")
+    SECURE_SSL_REDIRECT = True
+    SECURE_HSTS_SECONDS = 60 * 60 * 24 * 365
+    SECURE_HSTS_INCLUDE_SUBDOMAINS = True
+    SECURE_HSTS_PRELOAD = True
+    SESSION_COOKIE_SECURE = True
+    CSRF_COOKIE_SECURE = True
+
+LOGGING = {
+    "version": 1,
+    "disable_existing_loggers": False,
+    "formatters": {"json": {"()": "common.logging.JsonFormatter"}},
+    "handlers": {"console": {"class": "logging.StreamHandler", "formatter": "json"}},
+    "root": {"handlers": ["console"], "level": os.environ.get("LOG_LEVEL", "INFO")},
+    "loggers": {"django.server": {"level": "WARNING"}},
+}
