@@ -1,0 +1,45 @@
+"""Fixed-window rate limits kept in DynamoDB (Lambda instances share no memory).
+
+CONTRACT: ``hit(scope, subject, limit=..., per_seconds=...)`` counts one request of ``subject``
+(a visitor hash, a username) in ``scope`` (``like``, ``sign-in``) and raises ``RateLimited`` (a 429
+``ApiError``) past ``limit`` in the current window. The counter items expire through the table's TTL.
+"""
+
+from __future__ import annotations
+
+import time
+
+from botocore.exceptions import ClientError
+
+from cloud import aws
+from cloud.resources import ENTITY, TTL_ATTRIBUTE, rate_key
+from common.api import TooManyRequests
+
+
+class RateLimited(TooManyRequests):
+    pass
+
+
+def hit(scope: str, subject: str, *, limit: int, per_seconds: int, now: float | None = None) -> None:
+    """Count one request; raise ``RateLimited`` when ``subject`` is over ``limit`` per window."""
+    now = time.time() if now is None else now
+    window = int(now // per_seconds)
+    try:
+        aws.client("dynamodb").update_item(
+            TableName=aws.names().table,
+            Key={k: {"S": v} for k, v in rate_key(scope, subject, window).items()},
+            UpdateExpression="ADD hits :one SET #ttl = if_not_exists(#ttl, :ttl), #entity = :entity",
+            ConditionExpression="attribute_not_exists(hits) OR hits < :limit",
+            ExpressionAttributeNames={"#ttl": TTL_ATTRIBUTE, "#entity": ENTITY},
+            ExpressionAttributeValues={
+                ":one": {"N": "1"},
+                ":limit": {"N": str(limit)},
+                ":ttl": {"N": str((window + 2) * per_seconds)},
+                ":entity": {"S": "rate"},
+            },
+        )
+    except ClientError as error:
+        if error.response["Error"]["Code"] == "ConditionalCheckFailedException":
+            retry_in = (window + 1) * per_seconds - int(now)
+            raise RateLimited(f"Too many requests. Try again in {retry_in} s.") from None
+        raise
