@@ -18,6 +18,7 @@ import urllib.request
 from pathlib import Path
 
 DEFAULT_PORT = 4566
+ROOT = Path(__file__).resolve().parents[2]
 
 # Ids that moto would otherwise draw at random must survive a replay.
 EMULATOR_ENV = {
@@ -75,12 +76,12 @@ def free_port() -> int:
 
 def start(port: int, *, recording: Path | None = None, log: Path | None = None) -> subprocess.Popen:
     """Start moto's server on 127.0.0.1:``port``; replay and keep recording ``recording`` if given."""
-    env = {**os.environ, **EMULATOR_ENV}
+    env = {**os.environ, **EMULATOR_ENV, "PYTHONPATH": str(ROOT)}
     if recording is not None:
         env["MOTO_RECORDER_FILEPATH"] = str(recording)
     out = open(log, "ab") if log else subprocess.DEVNULL  # noqa: SIM115 - lives as long as the server
     process = subprocess.Popen(
-        [sys.executable, "-m", "moto.server", "-H", "127.0.0.1", "-p", str(port)],
+        [sys.executable, "-m", "cloud.local.moto_server", "-H", "127.0.0.1", "-p", str(port)],
         env=env,
         stdout=out,
         stderr=subprocess.STDOUT,
