@@ -5,6 +5,7 @@ out of each other's way by using fresh ids rather than resetting the emulator.
 """
 
 import os
+import sys
 
 from cloud.local import emulator
 
@@ -24,3 +25,15 @@ os.environ.update(
 )
 for name in ("AWS_PROFILE", "DJANGO_DEBUG"):
     os.environ.pop(name, None)
+
+# pytest-django imports the settings (pyproject's DJANGO_SETTINGS_MODULE) before this file runs, so
+# values derived from the environment above (media bucket, endpoint, CSP media origins) would be the
+# shell's. Load them again now that the environment is set.
+if "config.settings" in sys.modules:
+    import importlib
+
+    from django.conf import settings
+    from django.utils.functional import empty
+
+    importlib.reload(sys.modules["config.settings"])
+    settings._wrapped = empty

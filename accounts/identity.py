@@ -27,3 +27,9 @@ class Identity:
     @property
     def is_admin(self) -> bool:
         return GROUP_ADMINS in self.groups
+
+
+def request_identity(request: object) -> Identity | None:
+    """Return ``request.identity`` (typed for mypy: HttpRequest does not declare the attribute)."""
+    identity = getattr(request, "identity", None)
+    return identity if isinstance(identity, Identity) else None

@@ -1,7 +1,10 @@
 """The analytics event schema, defined once as the Glue table's columns.
 
 The app (stream record -> event), the local bootstrap, infra/ (Firehose's Parquet conversion reads
-the Glue table) and the tests all use this module. Timestamps travel as ISO-8601 UTC strings.
+the Glue table) and the tests all use this module. Timestamps travel as ISO-8601 UTC strings
+with milliseconds and a Z (``2026-11-23T08:57:17.123Z``; Joda ``yyyy-MM-dd'T'HH:mm:ss.SSS'Z'`` for
+Firehose's Parquet conversion). ``dt`` is not in the records: Firehose's prefix carries it (see
+analytics/events.py and analytics/lake.py).
 """
 
 from __future__ import annotations
@@ -22,7 +25,7 @@ COLUMNS: tuple[tuple[str, str, str], ...] = (
     ("published_at", "timestamp", ""),
     ("expires_at", "timestamp", ""),
     ("like_count", "bigint", "The article's likes when the event happened."),
-    ("actor", "string", "Who made a deletion: author | admin | ttl."),
+    ("actor", "string", "Who removed an article: ttl | author | admin (if the item says) | user."),
     ("country", "string", "ISO 3166 alpha-2 country of a liker, or 'ZZ' when unknown."),
     ("device", "string", "desktop | mobile | tablet | smarttv | bot | unknown."),
     ("image_id", "string", ""),

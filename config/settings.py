@@ -122,6 +122,25 @@ STORAGES = {
     },
 }
 
+
+def _media_origins() -> list[str]:
+    """Return the origins browsers load renditions from and POST uploads to (for the CSP)."""
+    from urllib.parse import urlsplit
+
+    origins = []
+    if AWS_ENDPOINT_URL:
+        parts = urlsplit(AWS_ENDPOINT_URL)
+        origins.append(f"{parts.scheme}://{parts.netloc}")
+    else:
+        bucket = AWS_RESOURCES.media_bucket
+        origins += [f"https://{bucket}.s3.amazonaws.com", f"https://{bucket}.s3.{AWS_REGION}.amazonaws.com"]
+    if os.environ.get("MEDIA_DOMAIN"):
+        origins.append(f"https://{os.environ['MEDIA_DOMAIN']}")
+    return origins
+
+
+CSP_MEDIA_ORIGINS = env_list("CSP_MEDIA_ORIGINS", ",".join(_media_origins()))
+
 # Cognito. moto issues tokens whose ``iss`` is the real AWS URL while its JWKS is served by the
 # emulator, so the issuer and the JWKS URL are configured separately (both derived when unset).
 COGNITO_USER_POOL_ID = os.environ.get("COGNITO_USER_POOL_ID", "")

@@ -19,6 +19,7 @@ from cloud.resources import (
     LAKE_ERRORS_PREFIX,
     LAKE_EVENTS_PREFIX,
     RAW_UPLOAD_PREFIX,
+    RENDITION_PREFIX,
     TABLE_DEFINITION,
     TTL_ATTRIBUTE,
     ResourceNames,
@@ -90,6 +91,24 @@ def ensure_media_bucket(names: ResourceNames, upload_queue_arn: str) -> None:
                 }
             ]
         },
+    )
+    # Renditions are public (pages link them); raw uploads stay private (they may carry GPS positions).
+    s3.put_bucket_policy(
+        Bucket=names.media_bucket,
+        Policy=json.dumps(
+            {
+                "Version": "2012-10-17",
+                "Statement": [
+                    {
+                        "Sid": "PublicRenditions",
+                        "Effect": "Allow",
+                        "Principal": "*",
+                        "Action": "s3:GetObject",
+                        "Resource": f"arn:aws:s3:::{names.media_bucket}/{RENDITION_PREFIX}*",
+                    }
+                ],
+            }
+        ),
     )
     s3.put_bucket_notification_configuration(
         Bucket=names.media_bucket,

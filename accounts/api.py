@@ -1,0 +1,59 @@
+"""The token endpoint: credentials in, Cognito tokens out."""
+
+from __future__ import annotations
+
+from typing import Any
+
+from django.http import HttpRequest, JsonResponse
+
+from accounts import errors, services
+from accounts.middleware import client_address
+from common.api import ApiError, TooManyRequests, Unauthorized, ValidationFailed, json_body
+
+TOKEN_FIELDS = frozenset({"username", "password"})
+FIELD_MAX_LENGTH = {"username": 128, "password": 256}  # Cognito's own limits
+
+
+class ServiceUnavailable(ApiError):
+    status, code = 503, "unavailable"
+
+
+def _credentials(data: dict[str, Any]) -> tuple[str, str]:
+    problems = {}
+    for name in sorted(TOKEN_FIELDS):
+        value = data[name]
+        if not isinstance(value, str) or not value.strip():
+            problems[name] = "Send a non-empty string."
+        elif len(value) > FIELD_MAX_LENGTH[name]:
+            problems[name] = f"At most {FIELD_MAX_LENGTH[name]} characters."
+    if problems:
+        raise ValidationFailed("Some fields are wrong.", fields=problems)
+    return data["username"].strip(), data["password"]
+
+
+def token_create(request: HttpRequest) -> JsonResponse:
+    """Exchange a username and password for Cognito tokens (rate limited per username and client)."""
+    username, password = _credentials(json_body(request, allowed=TOKEN_FIELDS, required=TOKEN_FIELDS))
+    try:
+        result = services.user_sign_in(username=username, password=password, client=client_address(request))
+    except (errors.InvalidCredentials, errors.UserNotConfirmed, errors.NewPasswordRequired) as error:
+        raise Unauthorized(error.message) from None
+    except errors.TooManyAttempts as error:
+        raise TooManyRequests(error.message) from None
+    except errors.AccountServiceUnavailable as error:
+        raise ServiceUnavailable(error.message) from None
+    except errors.AccountError as error:
+        raise ValidationFailed(error.message) from None
+    tokens = result.tokens
+    response = JsonResponse(
+        {
+            "access_token": tokens.access_token,
+            "id_token": tokens.id_token,
+            "refresh_token": tokens.refresh_token,
+            "expires_in": tokens.expires_in,
+            "token_type": tokens.token_type,
+        },
+        status=200,
+    )
+    response["Cache-Control"] = "no-store"  # tokens must not sit in any cache
+    return response

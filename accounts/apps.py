@@ -1,0 +1,9 @@
+from django.apps import AppConfig
+
+
+class AccountsConfig(AppConfig):
+    name = "accounts"
+    verbose_name = "Accounts (Cognito)"
+
+    def ready(self) -> None:
+        from accounts import checks  # noqa: F401  (registers the system checks)

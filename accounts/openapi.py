@@ -1,0 +1,68 @@
+"""The accounts part of the OpenAPI document (merged by config.openapi)."""
+
+from __future__ import annotations
+
+from typing import Any
+
+
+def _error(description: str) -> dict[str, Any]:
+    return {
+        "description": description,
+        "content": {"application/json": {"schema": {"$ref": "#/components/schemas/Error"}}},
+    }
+
+
+SCHEMAS: dict[str, Any] = {
+    "TokenRequest": {
+        "type": "object",
+        "additionalProperties": False,
+        "required": ["username", "password"],
+        "properties": {
+            "username": {"type": "string", "minLength": 1, "maxLength": 128},
+            "password": {"type": "string", "minLength": 1, "maxLength": 256, "format": "password"},
+        },
+    },
+    "TokenResponse": {
+        "type": "object",
+        "required": ["access_token", "id_token", "refresh_token", "expires_in", "token_type"],
+        "properties": {
+            "access_token": {
+                "type": "string",
+                "description": "Send as 'Authorization: Bearer <access_token>' to the API.",
+            },
+            "id_token": {"type": "string"},
+            "refresh_token": {"type": "string"},
+            "expires_in": {"type": "integer", "description": "Seconds until the access token expires."},
+            "token_type": {"type": "string", "enum": ["Bearer"]},
+        },
+    },
+}
+
+PATHS: dict[str, Any] = {
+    "/api/auth/token": {
+        "post": {
+            "operationId": "auth_token_create",
+            "summary": "Exchange a username and password for Cognito tokens",
+            "description": "Rate limited per username and client (10 attempts per 5 minutes).",
+            "tags": ["auth"],
+            "security": [],
+            "requestBody": {
+                "required": True,
+                "content": {"application/json": {"schema": {"$ref": "#/components/schemas/TokenRequest"}}},
+            },
+            "responses": {
+                "200": {
+                    "description": "Signed in.",
+                    "content": {
+                        "application/json": {"schema": {"$ref": "#/components/schemas/TokenResponse"}}
+                    },
+                },
+                "400": _error("Malformed JSON, missing, unknown or wrongly typed fields."),
+                "401": _error("Incorrect username or password, or the account is not confirmed."),
+                "413": _error("The body is over 1 MB."),
+                "429": _error("Too many sign-in attempts."),
+                "503": _error("Cognito cannot be reached."),
+            },
+        }
+    }
+}

@@ -1,0 +1,1 @@
+"""Query engines behind ``settings.ANALYTICS_ENGINE``: Athena in production, DuckDB locally."""

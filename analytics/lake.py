@@ -1,0 +1,47 @@
+"""The lake's object layout: which ``dt`` partition an object belongs to, and its events.
+
+Two layouts hold the same events:
+
+- production: Firehose with the prefix ``events/dt=!{timestamp:yyyy-MM-dd}/`` and Parquet, e.g.
+  ``events/dt=2026-11-23/blog-production-events-1-2026-11-23-08-57-17-<uuid>.parquet``;
+- local: the emulator ignores prefix expressions and uses Firehose's default time prefix, writing
+  each ``PutRecordBatch`` as one object of concatenated JSON lines, e.g.
+  ``events/2026/11/23/08/blog-local-events-1-2026-11-23-08-57-17-<uuid>``.
+
+In both, the day is the UTC day Firehose received the records. Caveat for the local lake: ``make run``
+restores the emulator by replaying the recorded requests, PutRecordBatch included, so after a restart
+every local object is written again under the restart's hour (same events, same ``event_id``s);
+reports that need the true day of a local event should use ``occurred_at``.
+"""
+
+from __future__ import annotations
+
+import json
+import re
+from datetime import date
+from typing import Any
+
+_HIVE = re.compile(r"(?:^|/)dt=(\d{4})-(\d{2})-(\d{2})/")
+_TIME_PREFIX = re.compile(r"(?:^|/)(\d{4})/(\d{2})/(\d{2})/(\d{2})/[^/]+$")
+
+
+def partition_from_key(key: str) -> str:
+    """Return the ``dt`` partition value (``yyyy-MM-dd``) of a lake object key in either layout.
+
+    Raise ``ValueError`` for a key in neither layout.
+    """
+    match = _HIVE.search(key) or _TIME_PREFIX.search(key)
+    if match is None:
+        raise ValueError(
+            f"not a lake object key (events/dt=yyyy-MM-dd/... or events/yyyy/MM/dd/HH/...): {key!r}"
+        )
+    year, month, day = (int(part) for part in match.groups()[:3])
+    try:
+        return date(year, month, day).isoformat()
+    except ValueError:
+        raise ValueError(f"no such date in lake object key: {key!r}") from None
+
+
+def events_from_object(body: bytes) -> list[dict[str, Any]]:
+    """Return the events in a local (JSON lines) lake object; blank lines are skipped."""
+    return [json.loads(line) for line in body.splitlines() if line.strip()]

@@ -1,0 +1,1 @@
+"""Report catalog: one Athena-dialect SQL file per report, and the chart each one draws."""

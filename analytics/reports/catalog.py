@@ -1,0 +1,134 @@
+"""The reports admins can run: one Athena-dialect SQL file each, with a chart description.
+
+Each report's SQL lives next to this module as ``<id>.sql`` and uses named parameters (``:start``,
+``:dt_end``, ``:country`` ...) that ``analytics.reports.parameters`` binds to validated values.
+"""
+
+from __future__ import annotations
+
+import functools
+from dataclasses import dataclass
+from pathlib import Path
+from typing import Literal
+
+SQL_DIR = Path(__file__).resolve().parent
+
+ChartType = Literal["bar", "line"]
+CountryUse = Literal["required", "optional", "unused"]
+
+
+@dataclass(frozen=True)
+class Chart:
+    """How to draw a report's rows: ``x`` column on the axis, one series per ``y`` column."""
+
+    type: ChartType
+    x: str
+    y: tuple[str, ...]
+    title: str
+
+    def as_dict(self) -> dict[str, object]:
+        return {"type": self.type, "x": self.x, "y": list(self.y), "title": self.title}
+
+
+@dataclass(frozen=True)
+class Report:
+    id: str
+    title: str
+    description: str
+    chart: Chart
+    country: CountryUse = "optional"
+    # How many days before ``start`` the report also reads (activity's previous period).
+    reads_previous_period: bool = False
+    # False when a side of the query reads every partition up to the end (authors' publications).
+    prunes_start: bool = True
+
+    @property
+    def sql_path(self) -> Path:
+        return SQL_DIR / f"{self.id}.sql"
+
+    def as_dict(self) -> dict[str, object]:
+        return {
+            "id": self.id,
+            "title": self.title,
+            "description": self.description,
+            "chart": self.chart.as_dict(),
+            "parameters": {
+                "start": "ISO date, inclusive (default: 29 days before end)",
+                "end": "ISO date, inclusive (default: today, UTC)",
+                "country": {
+                    "required": "ISO 3166 alpha-2, required",
+                    "optional": "ISO 3166 alpha-2, optional",
+                }.get(self.country, "not used"),
+            },
+        }
+
+
+REPORTS: dict[str, Report] = {
+    report.id: report
+    for report in (
+        Report(
+            id="top-countries",
+            title="Top countries",
+            description="Countries whose readers like the most articles.",
+            chart=Chart(type="bar", x="country", y=("likes",), title="Likes by country"),
+            country="unused",
+        ),
+        Report(
+            id="authors-by-country",
+            title="Authors by country",
+            description="The most popular authors among readers of a country (articles joined to likes).",
+            chart=Chart(type="bar", x="author_name", y=("likes",), title="Likes by author"),
+            country="required",
+            prunes_start=False,
+        ),
+        Report(
+            id="activity",
+            title="Activity",
+            description="Articles published and likes per day, beside the previous period of equal length.",
+            chart=Chart(
+                type="line",
+                x="day",
+                y=("likes", "previous_likes", "published", "previous_published"),
+                title="Per day, this period and the previous one",
+            ),
+            reads_previous_period=True,
+        ),
+        Report(
+            id="top-articles",
+            title="Top articles",
+            description="Articles with the most likes in the period.",
+            chart=Chart(type="bar", x="article_title", y=("likes",), title="Likes by article"),
+        ),
+        Report(
+            id="devices",
+            title="Devices",
+            description="The devices readers like articles from.",
+            chart=Chart(type="bar", x="device", y=("likes",), title="Likes by device"),
+        ),
+        Report(
+            id="expired",
+            title="Expired articles",
+            description="Articles that expired in the period, with the likes they gathered in their life.",
+            chart=Chart(type="bar", x="article_title", y=("lifetime_likes",), title="Lifetime likes"),
+            country="unused",
+        ),
+    )
+}
+
+
+class ReportNotFound(LookupError):
+    pass
+
+
+def report_get(report_id: str) -> Report:
+    """Return the report called ``report_id``; raise ``ReportNotFound`` for any other name."""
+    try:
+        return REPORTS[report_id]
+    except KeyError:
+        raise ReportNotFound(f"There is no report called {report_id!r}.") from None
+
+
+@functools.cache
+def report_sql(report_id: str) -> str:
+    """Return the report's Athena SQL text (read once per process)."""
+    return report_get(report_id).sql_path.read_text()

@@ -1,0 +1,214 @@
+"""The articles API in OpenAPI 3 terms (merged into /api/openapi.json by config.openapi)."""
+
+from __future__ import annotations
+
+from typing import Any
+
+from blog.domain import BODY_MAX_CHARS, EXPIRY_MAX_DAYS, EXPIRY_MIN_DAYS, PAGE_SIZE, TITLE_MAX_CHARS
+
+
+def _error(description: str) -> dict[str, Any]:
+    return {
+        "description": description,
+        "content": {"application/json": {"schema": {"$ref": "#/components/schemas/Error"}}},
+    }
+
+
+def _json(schema: str, description: str) -> dict[str, Any]:
+    return {
+        "description": description,
+        "content": {"application/json": {"schema": {"$ref": f"#/components/schemas/{schema}"}}},
+    }
+
+
+ARTICLE_ID = {
+    "name": "article_id",
+    "in": "path",
+    "required": True,
+    "schema": {"type": "string", "pattern": "^[0-9a-f]{32}$"},
+}
+CSRF_HEADER = {
+    "name": "X-CSRFToken",
+    "in": "header",
+    "required": True,
+    "description": "The csrftoken cookie's value: the visitor cookie is sent by the browser on its own.",
+    "schema": {"type": "string"},
+}
+BEARER: list[dict[str, list[str]]] = [{"bearer": []}]
+
+PATHS: dict[str, Any] = {
+    "/api/articles": {
+        "get": {
+            "summary": f"The latest articles, newest first, {PAGE_SIZE} a page (expired ones never).",
+            "tags": ["articles"],
+            "parameters": [
+                {
+                    "name": "cursor",
+                    "in": "query",
+                    "required": False,
+                    "description": "next_cursor of the previous page.",
+                    "schema": {"type": "string"},
+                }
+            ],
+            "responses": {"200": _json("ArticlePage", "A page of articles."), "400": _error("Bad cursor.")},
+        },
+        "post": {
+            "summary": "Publish an article (authors).",
+            "tags": ["articles"],
+            "security": BEARER,
+            "requestBody": {
+                "required": True,
+                "content": {"application/json": {"schema": {"$ref": "#/components/schemas/ArticleInput"}}},
+            },
+            "responses": {
+                "201": _json("Article", "Published."),
+                "400": _error("Invalid body: malformed JSON, wrong types, missing or unknown fields."),
+                "401": _error("No valid access token."),
+                "403": _error("Not an author."),
+                "409": _error("Same title and body already published."),
+                "413": _error("Body over 1 MB."),
+            },
+        },
+    },
+    "/api/articles/{article_id}": {
+        "parameters": [ARTICLE_ID],
+        "get": {
+            "summary": "One article with its Markdown body and the rendered, sanitised HTML.",
+            "tags": ["articles"],
+            "responses": {
+                "200": _json("Article", "The article."),
+                "404": _error("No such article (or expired)."),
+            },
+        },
+        "patch": {
+            "summary": "Edit an article (its author only; the slug stays).",
+            "tags": ["articles"],
+            "security": BEARER,
+            "requestBody": {
+                "required": True,
+                "content": {"application/json": {"schema": {"$ref": "#/components/schemas/ArticlePatch"}}},
+            },
+            "responses": {
+                "200": _json("Article", "Saved."),
+                "400": _error("Invalid body."),
+                "401": _error("No valid access token."),
+                "403": _error("Not the author."),
+                "404": _error("No such article."),
+                "409": _error("Same title and body as another article."),
+                "413": _error("Body over 1 MB."),
+            },
+        },
+        "delete": {
+            "summary": "Delete an article (its author, or an admin).",
+            "tags": ["articles"],
+            "security": BEARER,
+            "responses": {
+                "204": {"description": "Deleted."},
+                "401": _error("No valid access token."),
+                "403": _error("Neither the author nor an admin."),
+                "404": _error("No such article."),
+            },
+        },
+    },
+    "/api/articles/{article_id}/like": {
+        "parameters": [ARTICLE_ID, CSRF_HEADER],
+        "post": {
+            "summary": "Like the article, once per visitor (visitor cookie; set on first use). Idempotent.",
+            "tags": ["likes"],
+            "responses": {
+                "200": _json("LikeState", "Liked; the new count."),
+                "403": _error("CSRF token missing or incorrect."),
+                "404": _error("No such article."),
+                "429": _error("Too many likes from this visitor."),
+            },
+        },
+        "delete": {
+            "summary": "Take the like back. Idempotent.",
+            "tags": ["likes"],
+            "responses": {
+                "200": _json("LikeState", "Not liked; the new count."),
+                "403": _error("CSRF token missing or incorrect."),
+                "404": _error("No such article."),
+                "429": _error("Too many likes from this visitor."),
+            },
+        },
+    },
+}
+
+_TITLE = {"type": "string", "minLength": 1, "maxLength": TITLE_MAX_CHARS}
+_BODY = {"type": "string", "minLength": 1, "maxLength": BODY_MAX_CHARS, "description": "Markdown."}
+_EXPIRY = {"type": ["integer", "null"], "minimum": EXPIRY_MIN_DAYS, "maximum": EXPIRY_MAX_DAYS}
+_COVER = {"type": ["string", "null"], "description": "A ready image of yours (see /api/images)."}
+_TIME = {"type": "string", "format": "date-time"}
+
+SCHEMAS: dict[str, Any] = {
+    "ArticleInput": {
+        "type": "object",
+        "additionalProperties": False,
+        "required": ["title", "body"],
+        "properties": {"title": _TITLE, "body": _BODY, "expires_in_days": _EXPIRY, "cover_image_id": _COVER},
+    },
+    "ArticlePatch": {
+        "type": "object",
+        "additionalProperties": False,
+        "minProperties": 1,
+        "properties": {"title": _TITLE, "body": _BODY, "expires_in_days": _EXPIRY, "cover_image_id": _COVER},
+    },
+    "ArticleSummary": {
+        "type": "object",
+        "required": [
+            "id",
+            "slug",
+            "url",
+            "title",
+            "excerpt",
+            "author",
+            "published_at",
+            "updated_at",
+            "expires_at",
+            "like_count",
+        ],
+        "properties": {
+            "id": {"type": "string"},
+            "slug": {"type": "string"},
+            "url": {"type": "string"},
+            "title": {"type": "string"},
+            "excerpt": {"type": "string"},
+            "author": {
+                "type": "object",
+                "properties": {"id": {"type": "string"}, "name": {"type": "string"}},
+            },
+            "published_at": _TIME,
+            "updated_at": _TIME,
+            "expires_at": _TIME,
+            "like_count": {"type": "integer", "minimum": 0},
+            "cover_image_id": {"type": ["string", "null"]},
+        },
+    },
+    "Article": {
+        "allOf": [
+            {"$ref": "#/components/schemas/ArticleSummary"},
+            {
+                "type": "object",
+                "required": ["body", "body_html"],
+                "properties": {
+                    "body": {"type": "string"},
+                    "body_html": {"type": "string", "description": "Sanitised."},
+                },
+            },
+        ]
+    },
+    "ArticlePage": {
+        "type": "object",
+        "required": ["articles", "next_cursor"],
+        "properties": {
+            "articles": {"type": "array", "items": {"$ref": "#/components/schemas/ArticleSummary"}},
+            "next_cursor": {"type": ["string", "null"]},
+        },
+    },
+    "LikeState": {
+        "type": "object",
+        "required": ["liked", "like_count"],
+        "properties": {"liked": {"type": "boolean"}, "like_count": {"type": "integer", "minimum": 0}},
+    },
+}

@@ -1,0 +1,58 @@
+"""The visitor behind a request: a random id in a signed cookie, known to the table only as a keyed hash."""
+
+from __future__ import annotations
+
+from django.conf import settings
+from django.http import HttpRequest, HttpResponse
+
+from blog.domain import Reader
+from blog.visitors import (
+    country_from_headers,
+    device_from_headers,
+    visitor_hash,
+    visitor_token_new,
+    visitor_token_valid,
+)
+
+COOKIE_SALT = "blog.visitor"
+COOKIE_MAX_AGE = 60 * 60 * 24 * 365 * 2  # two years: a returning reader is still the same visitor
+
+
+def _token(request: HttpRequest) -> str | None:
+    token = request.get_signed_cookie(settings.VISITOR_COOKIE, default=None, salt=COOKIE_SALT)
+    return token if visitor_token_valid(token) else None
+
+
+def visitor_hash_of(request: HttpRequest) -> str | None:
+    """Return the hash of the request's visitor id, or None for a visitor without a (valid) cookie."""
+    token = _token(request)
+    return visitor_hash(token, key=settings.VISITOR_HASH_KEY) if token else None
+
+
+def reader_from_request(request: HttpRequest) -> tuple[Reader, str | None]:
+    """Return the reader, and a new visitor id to set as a cookie when the request had none."""
+    token = _token(request)
+    new_token = None
+    if token is None:
+        token = new_token = visitor_token_new()
+    reader = Reader(
+        visitor_hash=visitor_hash(token, key=settings.VISITOR_HASH_KEY),
+        country=country_from_headers(request.headers),
+        device=device_from_headers(request.headers),
+    )
+    return reader, new_token
+
+
+def visitor_cookie_set(response: HttpResponse, token: str | None) -> None:
+    """Give the visitor its id (a no-op when it already had one)."""
+    if token is None:
+        return
+    response.set_signed_cookie(
+        settings.VISITOR_COOKIE,
+        token,
+        salt=COOKIE_SALT,
+        max_age=COOKIE_MAX_AGE,
+        httponly=True,
+        samesite="Lax",
+        secure=settings.SESSION_COOKIE_SECURE,
+    )

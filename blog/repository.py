@@ -1,0 +1,486 @@
+"""The articles and likes repositories: the only blog code that speaks DynamoDB.
+
+Each takes a boto3 DynamoDB client (``cloud.aws`` builds one when none is given) and turns
+``ClientError`` codes into ``blog.domain`` exceptions. Every "must (not) exist" rule is a condition,
+and every change that touches several items is one ``TransactWriteItems``: nothing is half-written.
+
+Item shapes (single table; keys from ``cloud.resources``; ``entity`` on every item). The analytics
+stream handler reads these attributes; none holds an IP address or an email:
+
+- article  ``article_key(id)``: entity="article", id, slug, title, body, excerpt, author_id,
+  author_name, published_at, updated_at (ISO UTC, fixed width), expires_at (epoch s, the TTL),
+  like_count (N), cover_image_id (optional);
+  gsi1pk=LATEST_PARTITION, gsi1sk="<published_at>#<id>" (the "latest" index);
+  gsi2pk=owner_partition(author_id), gsi2sk="ARTICLE#<published_at>" (the author's articles).
+- like     ``like_key(article_id, visitor_hash)``: entity="like", article_id, article_title,
+  author_id, author_name, visitor_hash (HMAC of a random cookie id), country (ISO 2 letters or
+  "ZZ"), device, created_at. No TTL: an edit may extend the article's life past any expiry a
+  like could carry (and a like vanishing early would let the visitor like twice), and analytics
+  would read TTL deletions as unlikes. Likes of a deleted or expired article stay, unread.
+- slug     ``slug_key(slug)``: entity="slug", slug, article_id, expires_at (the article's).
+- content  ``content_key(sha256(title, body))``: entity="content", article_id, expires_at.
+
+The guard items carry the article's expiry, so TTL removes them with it; until it does, a guard
+whose ``expires_at`` has passed may be taken over (the conditions say so).
+"""
+
+from __future__ import annotations
+
+import logging
+import random
+import time
+import uuid
+from collections.abc import Callable, Mapping
+from datetime import datetime
+from typing import Any
+
+from botocore.exceptions import ClientError
+
+from blog.domain import (
+    AlreadyLiked,
+    Article,
+    ArticleNotFound,
+    BlogError,
+    DuplicateContent,
+    NotLiked,
+    Reader,
+    SlugTaken,
+    content_hash,
+    parse_timestamp,
+    timestamp,
+)
+from cloud import aws
+from cloud.resources import (
+    ENTITY,
+    GSI_LATEST,
+    GSI_LATEST_PK,
+    GSI_LATEST_SK,
+    GSI_OWNER,
+    GSI_OWNER_PK,
+    GSI_OWNER_SK,
+    LATEST_PARTITION,
+    PK,
+    SK,
+    TTL_ATTRIBUTE,
+    article_key,
+    content_key,
+    like_key,
+    owner_partition,
+    slug_key,
+)
+
+logger = logging.getLogger(__name__)
+
+Item = dict[str, dict[str, Any]]
+LATEST_KEY_NAMES = frozenset({PK, SK, GSI_LATEST_PK, GSI_LATEST_SK})
+OWNER_KEY_NAMES = frozenset({PK, SK, GSI_OWNER_PK, GSI_OWNER_SK})
+# Listing needs everything but the body (up to 300 KB each): leave it out of the response.
+SUMMARY_ATTRIBUTES = (
+    "id",
+    "slug",
+    "title",
+    "excerpt",
+    "author_id",
+    "author_name",
+    "published_at",
+    "updated_at",
+    TTL_ATTRIBUTE,
+    "like_count",
+    "cover_image_id",
+)
+# Two transactions on one item at once are cancelled with TransactionConflict: retry a few times
+# with jittered backoff (a hot article's likes), then give up with Busy.
+CONFLICT_RETRIES = 6
+CONFLICT_BACKOFF_SECONDS = 0.02
+
+
+class Busy(BlogError):
+    message = "The article is busy right now: try again in a moment."
+
+
+def _s(value: str) -> dict[str, str]:
+    return {"S": value}
+
+
+def _n(value: int) -> dict[str, str]:
+    return {"N": str(value)}
+
+
+def _key(key: Mapping[str, str]) -> Item:
+    return {name: _s(value) for name, value in key.items()}
+
+
+def article_item(article: Article) -> Item:
+    """Return the DynamoDB item for ``article``."""
+    published = timestamp(article.published_at)
+    item: Item = {
+        **_key(article_key(article.id)),
+        ENTITY: _s("article"),
+        "id": _s(article.id),
+        "slug": _s(article.slug),
+        "title": _s(article.title),
+        "body": _s(article.body),
+        "excerpt": _s(article.excerpt),
+        "author_id": _s(article.author_id),
+        "author_name": _s(article.author_name),
+        "published_at": _s(published),
+        "updated_at": _s(timestamp(article.updated_at)),
+        TTL_ATTRIBUTE: _n(article.expires_at),
+        "like_count": _n(article.like_count),
+        GSI_LATEST_PK: _s(LATEST_PARTITION),
+        GSI_LATEST_SK: _s(f"{published}#{article.id}"),
+        GSI_OWNER_PK: _s(owner_partition(article.author_id)),
+        GSI_OWNER_SK: _s(f"ARTICLE#{published}"),
+    }
+    if article.cover_image_id:
+        item["cover_image_id"] = _s(article.cover_image_id)
+    return item
+
+
+def article_from_item(item: Item) -> Article:
+    """Return the article in a DynamoDB item (listings leave out the body: it is then empty)."""
+
+    def text(name: str, default: str = "") -> str:
+        return str(item[name]["S"]) if name in item else default
+
+    return Article(
+        id=text("id"),
+        slug=text("slug"),
+        title=text("title"),
+        body=text("body"),
+        excerpt=text("excerpt"),
+        author_id=text("author_id"),
+        author_name=text("author_name"),
+        published_at=parse_timestamp(text("published_at")),
+        updated_at=parse_timestamp(text("updated_at")),
+        expires_at=int(item[TTL_ATTRIBUTE]["N"]),
+        like_count=max(0, int(item.get("like_count", {"N": "0"})["N"])),
+        cover_image_id=text("cover_image_id") or None,
+    )
+
+
+def _reasons(error: ClientError) -> list[str]:
+    return [str(reason.get("Code") or "None") for reason in error.response.get("CancellationReasons") or []]
+
+
+def _transact(client: Any, items: list[dict[str, Any]], *, on_condition: Callable[[int], BlogError]) -> None:
+    """Run one transaction; a failed condition on item ``i`` raises ``on_condition(i)``."""
+    for attempt in range(CONFLICT_RETRIES):
+        try:
+            # The token makes botocore's own retries (after a timeout, say) idempotent: a retry of
+            # a transaction that did succeed succeeds again instead of failing its conditions.
+            client.transact_write_items(TransactItems=items, ClientRequestToken=uuid.uuid4().hex)
+            return
+        except ClientError as error:
+            if error.response["Error"]["Code"] != "TransactionCanceledException":
+                raise
+            reasons = _reasons(error)
+            for index, reason in enumerate(reasons):
+                if reason == "ConditionalCheckFailed":
+                    raise on_condition(index) from None
+            if "TransactionConflict" not in reasons:
+                raise
+        time.sleep(CONFLICT_BACKOFF_SECONDS * (2**attempt) * random.uniform(0.5, 1.5))
+    logger.warning("transaction conflict persisted", extra={"attempts": CONFLICT_RETRIES})
+    raise Busy()
+
+
+class ArticleRepository:
+    """Articles with their slug and duplicate-content guards."""
+
+    def __init__(self, client: Any = None, *, table: str | None = None) -> None:
+        self.client = client or aws.client("dynamodb")
+        self.table = table or aws.names().table
+
+    def _guard_put(
+        self, key: Mapping[str, str], *, entity: str, article: Article, now: int
+    ) -> dict[str, Any]:
+        item = {
+            **_key(key),
+            ENTITY: _s(entity),
+            "article_id": _s(article.id),
+            TTL_ATTRIBUTE: _n(article.expires_at),
+        }
+        if entity == "slug":
+            item["slug"] = _s(article.slug)
+        return {
+            "Put": {
+                "TableName": self.table,
+                "Item": item,
+                # Free, or left behind by an article that has expired but not been deleted yet.
+                "ConditionExpression": "attribute_not_exists(#pk) OR #ttl <= :now",
+                "ExpressionAttributeNames": {"#pk": PK, "#ttl": TTL_ATTRIBUTE},
+                "ExpressionAttributeValues": {":now": _n(now)},
+            }
+        }
+
+    def _guard_delete(self, key: Mapping[str, str], *, article_id: str) -> dict[str, Any]:
+        return {
+            "Delete": {
+                "TableName": self.table,
+                "Key": _key(key),
+                # Only our own guard (another article may have taken over an expired one).
+                "ConditionExpression": "attribute_not_exists(#pk) OR article_id = :id",
+                "ExpressionAttributeNames": {"#pk": PK},
+                "ExpressionAttributeValues": {":id": _s(article_id)},
+            }
+        }
+
+    def create(self, article: Article, *, now: int) -> None:
+        """Write the article with its slug and content guards; raise SlugTaken or DuplicateContent."""
+        items = [
+            {
+                "Put": {
+                    "TableName": self.table,
+                    "Item": article_item(article),
+                    "ConditionExpression": "attribute_not_exists(#pk)",
+                    "ExpressionAttributeNames": {"#pk": PK},
+                }
+            },
+            self._guard_put(slug_key(article.slug), entity="slug", article=article, now=now),
+            self._guard_put(
+                content_key(content_hash(title=article.title, body=article.body)),
+                entity="content",
+                article=article,
+                now=now,
+            ),
+        ]
+        failures: dict[int, BlogError] = {1: SlugTaken(), 2: DuplicateContent()}
+        _transact(self.client, items, on_condition=lambda index: failures.get(index, BlogError()))
+
+    def update(self, *, old: Article, new: Article, now: int) -> None:
+        """Replace the article's editable fields (the slug stays); move the guards in the same transaction."""
+        names = {"#pk": PK, "#ttl": TTL_ATTRIBUTE}
+        values: dict[str, Any] = {
+            ":title": _s(new.title),
+            ":body": _s(new.body),
+            ":excerpt": _s(new.excerpt),
+            ":updated": _s(timestamp(new.updated_at)),
+            ":expires": _n(new.expires_at),
+            ":author": _s(old.author_id),
+            ":now": _n(now),
+        }
+        update = (
+            "SET title = :title, body = :body, excerpt = :excerpt, updated_at = :updated, #ttl = :expires"
+        )
+        if new.cover_image_id:
+            update += ", cover_image_id = :cover"
+            values[":cover"] = _s(new.cover_image_id)
+        else:
+            update += " REMOVE cover_image_id"
+        items: list[dict[str, Any]] = [
+            {
+                "Update": {
+                    "TableName": self.table,
+                    "Key": _key(article_key(old.id)),
+                    "UpdateExpression": update,
+                    "ConditionExpression": "attribute_exists(#pk) AND author_id = :author AND #ttl > :now",
+                    "ExpressionAttributeNames": names,
+                    "ExpressionAttributeValues": values,
+                }
+            }
+        ]
+        failures: dict[int, BlogError] = {}
+        old_hash = content_hash(title=old.title, body=old.body)
+        new_hash = content_hash(title=new.title, body=new.body)
+        if new_hash != old_hash:
+            items.append(self._guard_delete(content_key(old_hash), article_id=old.id))
+            failures[len(items)] = DuplicateContent()
+            items.append(self._guard_put(content_key(new_hash), entity="content", article=new, now=now))
+        elif new.expires_at != old.expires_at:
+            items.append(self._guard_refresh(content_key(old_hash), entity="content", article=new))
+        if new.expires_at != old.expires_at:
+            items.append(self._guard_refresh(slug_key(old.slug), entity="slug", article=new))
+        _transact(self.client, items, on_condition=lambda index: failures.get(index, ArticleNotFound()))
+
+    def _guard_refresh(self, key: Mapping[str, str], *, entity: str, article: Article) -> dict[str, Any]:
+        item = {
+            **_key(key),
+            ENTITY: _s(entity),
+            "article_id": _s(article.id),
+            TTL_ATTRIBUTE: _n(article.expires_at),
+        }
+        if entity == "slug":
+            item["slug"] = _s(article.slug)
+        return {
+            "Put": {
+                "TableName": self.table,
+                "Item": item,
+                "ConditionExpression": "attribute_not_exists(#pk) OR article_id = :id",
+                "ExpressionAttributeNames": {"#pk": PK},
+                "ExpressionAttributeValues": {":id": _s(article.id)},
+            }
+        }
+
+    def delete(self, article: Article) -> None:
+        """Delete the article and its guards together; raise ArticleNotFound if it is already gone."""
+        items = [
+            {
+                "Delete": {
+                    "TableName": self.table,
+                    "Key": _key(article_key(article.id)),
+                    "ConditionExpression": "attribute_exists(#pk)",
+                    "ExpressionAttributeNames": {"#pk": PK},
+                }
+            },
+            self._guard_delete(slug_key(article.slug), article_id=article.id),
+            self._guard_delete(
+                content_key(content_hash(title=article.title, body=article.body)), article_id=article.id
+            ),
+        ]
+        _transact(self.client, items, on_condition=lambda index: ArticleNotFound())
+
+    def get(self, article_id: str, *, consistent: bool = False) -> Article | None:
+        """Return the article (even an expired one: callers decide), or None."""
+        answer = self.client.get_item(
+            TableName=self.table, Key=_key(article_key(article_id)), ConsistentRead=consistent
+        )
+        item = answer.get("Item")
+        return article_from_item(item) if item else None
+
+    def get_id_by_slug(self, slug: str) -> str | None:
+        answer = self.client.get_item(
+            TableName=self.table, Key=_key(slug_key(slug)), ProjectionExpression="article_id"
+        )
+        item = answer.get("Item")
+        return str(item["article_id"]["S"]) if item and "article_id" in item else None
+
+    def _query_page(
+        self,
+        *,
+        index: str,
+        key_condition: str,
+        key_names: dict[str, str],
+        values: Item,
+        limit: int,
+        start: Item | None,
+        now: int,
+    ) -> tuple[list[Article], Item | None]:
+        names = {f"#a{i}": name for i, name in enumerate(SUMMARY_ATTRIBUTES)}
+        request: dict[str, Any] = {
+            "TableName": self.table,
+            "IndexName": index,
+            "KeyConditionExpression": key_condition,
+            # Expired articles stay until TTL deletes them (late in AWS, never in the emulator).
+            "FilterExpression": "#ttl > :now",
+            "ProjectionExpression": ", ".join(names),
+            "ExpressionAttributeNames": {**names, **key_names, "#ttl": TTL_ATTRIBUTE},
+            "ExpressionAttributeValues": {**values, ":now": _n(now)},
+            "ScanIndexForward": False,
+            "Limit": limit,
+        }
+        if start:
+            request["ExclusiveStartKey"] = start
+        answer = self.client.query(**request)
+        return [article_from_item(item) for item in answer.get("Items", [])], answer.get("LastEvaluatedKey")
+
+    def list_latest(self, *, limit: int, start: Item | None, now: int) -> tuple[list[Article], Item | None]:
+        """Return up to ``limit`` unexpired articles, newest first, and the key to continue from."""
+        return self._query_page(
+            index=GSI_LATEST,
+            key_condition="#lpk = :partition",
+            key_names={"#lpk": GSI_LATEST_PK},
+            values={":partition": _s(LATEST_PARTITION)},
+            limit=limit,
+            start=start,
+            now=now,
+        )
+
+    def list_by_author(
+        self, *, author_id: str, limit: int, start: Item | None, now: int
+    ) -> tuple[list[Article], Item | None]:
+        return self._query_page(
+            index=GSI_OWNER,
+            key_condition="#opk = :owner AND begins_with(#osk, :prefix)",
+            key_names={"#opk": GSI_OWNER_PK, "#osk": GSI_OWNER_SK},
+            values={":owner": _s(owner_partition(author_id)), ":prefix": _s("ARTICLE#")},
+            limit=limit,
+            start=start,
+            now=now,
+        )
+
+
+class LikeRepository:
+    """One like per visitor per article, counted on the article in the same transaction."""
+
+    def __init__(self, client: Any = None, *, table: str | None = None) -> None:
+        self.client = client or aws.client("dynamodb")
+        self.table = table or aws.names().table
+
+    def _counter(self, article_id: str, *, delta: int, now: int) -> dict[str, Any]:
+        return {
+            "Update": {
+                "TableName": self.table,
+                "Key": _key(article_key(article_id)),
+                "UpdateExpression": "ADD like_count :delta",
+                "ConditionExpression": "attribute_exists(#pk) AND #ttl > :now",
+                "ExpressionAttributeNames": {"#pk": PK, "#ttl": TTL_ATTRIBUTE},
+                "ExpressionAttributeValues": {":delta": _n(delta), ":now": _n(now)},
+            }
+        }
+
+    def add(self, *, article: Article, reader: Reader, created_at: datetime, now: int) -> None:
+        """Record the like and count it; raise AlreadyLiked or ArticleNotFound (gone or expired)."""
+        item: Item = {
+            **_key(like_key(article.id, reader.visitor_hash)),
+            ENTITY: _s("like"),
+            "article_id": _s(article.id),
+            "article_title": _s(article.title),
+            "author_id": _s(article.author_id),
+            "author_name": _s(article.author_name),
+            "visitor_hash": _s(reader.visitor_hash),
+            "country": _s(reader.country),
+            "device": _s(reader.device),
+            "created_at": _s(timestamp(created_at)),
+        }
+        items = [
+            {
+                "Put": {
+                    "TableName": self.table,
+                    "Item": item,
+                    "ConditionExpression": "attribute_not_exists(#pk)",
+                    "ExpressionAttributeNames": {"#pk": PK},
+                }
+            },
+            self._counter(article.id, delta=1, now=now),
+        ]
+        failures: dict[int, BlogError] = {0: AlreadyLiked(), 1: ArticleNotFound()}
+        _transact(self.client, items, on_condition=lambda index: failures[index])
+
+    def remove(self, *, article_id: str, visitor_hash: str, now: int) -> None:
+        """Remove the like and uncount it; raise NotLiked or ArticleNotFound."""
+        items = [
+            {
+                "Delete": {
+                    "TableName": self.table,
+                    "Key": _key(like_key(article_id, visitor_hash)),
+                    "ConditionExpression": "attribute_exists(#pk)",
+                    "ExpressionAttributeNames": {"#pk": PK},
+                }
+            },
+            self._counter(article_id, delta=-1, now=now),
+        ]
+        failures: dict[int, BlogError] = {0: NotLiked(), 1: ArticleNotFound()}
+        _transact(self.client, items, on_condition=lambda index: failures[index])
+
+    def exists(self, *, article_id: str, visitor_hash: str) -> bool:
+        answer = self.client.get_item(
+            TableName=self.table,
+            Key=_key(like_key(article_id, visitor_hash)),
+            ProjectionExpression="#sk",
+            ExpressionAttributeNames={"#sk": SK},
+        )
+        return "Item" in answer
+
+    def count(self, *, article_id: str) -> int:
+        """Return the article's like count, read consistently (right after a like)."""
+        answer = self.client.get_item(
+            TableName=self.table,
+            Key=_key(article_key(article_id)),
+            ProjectionExpression="like_count",
+            ConsistentRead=True,
+        )
+        item = answer.get("Item")
+        if not item:
+            raise ArticleNotFound()
+        return max(0, int(item.get("like_count", {"N": "0"})["N"]))

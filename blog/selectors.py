@@ -1,0 +1,146 @@
+"""Reads: the latest articles (cached), one article, an author's articles, whether a visitor likes one."""
+
+from __future__ import annotations
+
+import time
+from collections.abc import Callable
+from dataclasses import replace
+
+from blog import markdown
+from blog.cache import latest_cache_get, latest_cache_set
+from blog.cursors import cursor_decode, cursor_encode
+from blog.domain import (
+    ARTICLE_ID_PATTERN,
+    PAGE_SIZE,
+    USER_ID_PATTERN,
+    Article,
+    ArticleNotFound,
+    ArticlePage,
+)
+from blog.repository import LATEST_KEY_NAMES, OWNER_KEY_NAMES, ArticleRepository, Item, LikeRepository
+from cloud.resources import GSI_LATEST_PK, GSI_OWNER_PK, LATEST_PARTITION, owner_partition
+from uploads import pictures
+
+# Expired articles are filtered after DynamoDB's Limit, so a page can come back short; top it up
+# with further queries, but only a few (usually one query per page: expiry is rare per page).
+MAX_QUERIES_PER_PAGE = 4
+SLUG_MAX_LOOKUP_CHARS = 120
+BODY_IMAGE_SIZES = "(max-width: 46rem) 100vw, 46rem"  # the article column of site.css
+
+Fetch = Callable[..., tuple[list[Article], Item | None]]  # (limit=, start=) -> (articles, last key)
+
+
+def _collect(fetch: Fetch, *, start: Item | None, limit: int) -> ArticlePage:
+    articles: list[Article] = []
+    last: Item | None = start
+    for _ in range(MAX_QUERIES_PER_PAGE):
+        found, last = fetch(limit=limit - len(articles), start=last)
+        articles.extend(found)
+        if len(articles) >= limit or not last:
+            break
+    return ArticlePage(articles=articles, next_cursor=cursor_encode(last) if last else None)
+
+
+def _unexpired(page: ArticlePage, *, now: float) -> ArticlePage:
+    return replace(page, articles=[a for a in page.articles if not a.is_expired(now=now)])
+
+
+def article_list_latest(
+    *, cursor: str | None = None, now: float | None = None, repository: ArticleRepository | None = None
+) -> ArticlePage:
+    """Return a page of the latest unexpired articles (without bodies), newest first; cached."""
+    now = time.time() if now is None else now
+    cached = latest_cache_get(cursor)
+    if cached is not None:
+        return _unexpired(cached, now=now)
+    start = (
+        cursor_decode(cursor, names=LATEST_KEY_NAMES, fixed={GSI_LATEST_PK: LATEST_PARTITION})
+        if cursor
+        else None
+    )
+    repository = repository or ArticleRepository()
+    page = _collect(
+        lambda *, limit, start: repository.list_latest(limit=limit, start=start, now=int(now)),
+        start=start,
+        limit=PAGE_SIZE,
+    )
+    latest_cache_set(cursor, page)
+    return page
+
+
+def article_list_by_author(
+    *,
+    author_id: str,
+    cursor: str | None = None,
+    now: float | None = None,
+    repository: ArticleRepository | None = None,
+) -> ArticlePage:
+    """Return a page of an author's unexpired articles (without bodies), newest first."""
+    if not USER_ID_PATTERN.match(author_id):
+        return ArticlePage(articles=[])
+    now = time.time() if now is None else now
+    start = (
+        cursor_decode(cursor, names=OWNER_KEY_NAMES, fixed={GSI_OWNER_PK: owner_partition(author_id)})
+        if cursor
+        else None
+    )
+    repository = repository or ArticleRepository()
+    return _collect(
+        lambda *, limit, start: repository.list_by_author(
+            author_id=author_id, limit=limit, start=start, now=int(now)
+        ),
+        start=start,
+        limit=PAGE_SIZE,
+    )
+
+
+def article_get(
+    *, article_id: str, now: float | None = None, repository: ArticleRepository | None = None
+) -> Article:
+    """Return the unexpired article ``article_id``; raise ArticleNotFound."""
+    if not ARTICLE_ID_PATTERN.match(article_id):
+        raise ArticleNotFound()
+    now = time.time() if now is None else now
+    article = (repository or ArticleRepository()).get(article_id)
+    if article is None or article.is_expired(now=now):
+        raise ArticleNotFound()
+    return article
+
+
+def article_get_by_slug(
+    *, slug: str, now: float | None = None, repository: ArticleRepository | None = None
+) -> Article:
+    """Return the unexpired article at ``slug``; raise ArticleNotFound."""
+    if not slug or len(slug) > SLUG_MAX_LOOKUP_CHARS:
+        raise ArticleNotFound()
+    repository = repository or ArticleRepository()
+    article_id = repository.get_id_by_slug(slug)
+    if article_id is None:
+        raise ArticleNotFound()
+    article = article_get(article_id=article_id, now=now, repository=repository)
+    if article.slug != slug:  # a guard taken over after expiry points elsewhere
+        raise ArticleNotFound()
+    return article
+
+
+def article_liked_by(
+    *, article_id: str, visitor_hash: str | None, repository: LikeRepository | None = None
+) -> bool:
+    """Return whether the visitor (by hash) likes the article."""
+    if not visitor_hash:
+        return False
+    return (repository or LikeRepository()).exists(article_id=article_id, visitor_hash=visitor_hash)
+
+
+def article_like_count(*, article_id: str, repository: LikeRepository | None = None) -> int:
+    """Return the article's like count, read consistently."""
+    return (repository or LikeRepository()).count(article_id=article_id)
+
+
+def _body_picture(image_id: str, alt: str) -> str | None:
+    return pictures.picture_html(image_id, alt=alt, sizes=BODY_IMAGE_SIZES)
+
+
+def article_body_html(*, body: str) -> str:
+    """Return the article body as sanitised HTML, its ``image:`` pictures rendered by uploads/."""
+    return markdown.render_markdown(body, picture=_body_picture)

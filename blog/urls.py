@@ -1,0 +1,20 @@
+from django.contrib.sitemaps.views import sitemap
+from django.urls import path
+
+from blog import views
+from blog.feeds import LatestArticlesFeed
+from blog.sitemaps import SITEMAPS
+
+app_name = "blog"
+
+urlpatterns = [
+    path("", views.home, name="home"),
+    path("write/", views.article_write, name="write"),
+    path("articles/<slug:slug>/", views.article_detail, name="article"),
+    path("articles/<slug:slug>/like/", views.article_like, name="like"),
+    path("articles/<slug:slug>/edit/", views.article_edit, name="edit"),
+    path("articles/<slug:slug>/delete/", views.article_delete, name="delete"),
+    path("authors/<str:user_id>/", views.author_detail, name="author"),
+    path("feed.atom", LatestArticlesFeed(), name="feed"),
+    path("sitemap.xml", sitemap, {"sitemaps": SITEMAPS}, name="sitemap"),
+]

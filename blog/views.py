@@ -1,0 +1,250 @@
+"""The blog's pages: thin views over blog.selectors and blog.services."""
+
+from __future__ import annotations
+
+from typing import Any
+
+from django.contrib import messages
+from django.http import Http404, HttpRequest, HttpResponse
+from django.shortcuts import redirect, render
+from django.urls import reverse
+from django.utils.safestring import SafeString, mark_safe
+from django.views.decorators.http import require_GET, require_http_methods, require_POST
+
+from accounts.decorators import author_required
+from accounts.identity import Identity
+from blog import selectors, services
+from blog.domain import (
+    AlreadyLiked,
+    Article,
+    ArticleInvalid,
+    ArticleNotFound,
+    BlogError,
+    InvalidCursor,
+    NotAllowed,
+    NotLiked,
+)
+from blog.forms import ArticleForm
+from blog.readers import reader_from_request, visitor_cookie_set, visitor_hash_of
+from common.ratelimit import RateLimited
+from uploads import pictures
+
+COVER_SIZES = "(max-width: 46rem) 100vw, 46rem"
+
+
+def _error(request: HttpRequest, message: str, *, status: int) -> HttpResponse:
+    return render(request, "blog/error.html", {"message": message, "status": status}, status=status)
+
+
+def _identity(request: HttpRequest) -> Identity | None:
+    return getattr(request, "identity", None)
+
+
+def _cover(article: Article) -> SafeString | str:
+    if not article.cover_image_id:
+        return ""
+    markup = pictures.picture_html(article.cover_image_id, alt="", sizes=COVER_SIZES)
+    # uploads.pictures returns trusted markup built from ids and rendition URLs, never author text.
+    return mark_safe(markup) if markup else ""  # noqa: S308
+
+
+def _entries(articles: list[Article]) -> list[dict[str, Any]]:
+    return [{"article": a, "cover": _cover(a)} for a in articles]
+
+
+@require_GET
+def home(request: HttpRequest) -> HttpResponse:
+    cursor = request.GET.get("cursor") or None
+    try:
+        page = selectors.article_list_latest(cursor=cursor)
+    except InvalidCursor as error:
+        return _error(request, error.message, status=400)
+    return render(
+        request,
+        "blog/home.html",
+        {"entries": _entries(page.articles), "next_cursor": page.next_cursor, "cursor": cursor},
+    )
+
+
+@require_GET
+def author_detail(request: HttpRequest, user_id: str) -> HttpResponse:
+    cursor = request.GET.get("cursor") or None
+    try:
+        page = selectors.article_list_by_author(author_id=user_id, cursor=cursor)
+    except InvalidCursor as error:
+        return _error(request, error.message, status=400)
+    name = page.articles[0].author_name if page.articles else user_id
+    return render(
+        request,
+        "blog/author_detail.html",
+        {
+            "author_id": user_id,
+            "author_name": name,
+            "entries": _entries(page.articles),
+            "next_cursor": page.next_cursor,
+        },
+    )
+
+
+def _article_or_404(slug: str) -> Article:
+    try:
+        return selectors.article_get_by_slug(slug=slug)
+    except ArticleNotFound:
+        raise Http404("No such article.") from None
+
+
+@require_GET
+def article_detail(request: HttpRequest, slug: str) -> HttpResponse:
+    article = _article_or_404(slug)
+    identity = _identity(request)
+    liked = selectors.article_liked_by(article_id=article.id, visitor_hash=visitor_hash_of(request))
+    context = {
+        "article": article,
+        # Sanitised by blog.markdown (allow-list), pictures inserted after sanitising.
+        "body_html": mark_safe(selectors.article_body_html(body=article.body)),  # noqa: S308
+        "cover_html": _cover(article),
+        "og_image": pictures.og_image_url(article.cover_image_id) if article.cover_image_id else None,
+        "canonical_url": request.build_absolute_uri(reverse("blog:article", args=[article.slug])),
+        "liked": liked,
+        "can_edit": identity is not None and identity.user_id == article.author_id,
+        "can_delete": identity is not None and (identity.user_id == article.author_id or identity.is_admin),
+    }
+    return render(request, "blog/article_detail.html", context)
+
+
+@require_POST
+def article_like(request: HttpRequest, slug: str) -> HttpResponse:
+    """Like or unlike from the article page's form (works without JavaScript)."""
+    article = _article_or_404(slug)
+    action = request.POST.get("action")
+    if action not in ("like", "unlike"):
+        return _error(request, "Choose like or unlike.", status=400)
+    reader, new_token = reader_from_request(request)
+    try:
+        if action == "like":
+            services.article_like(article_id=article.id, reader=reader)
+        else:
+            services.article_unlike(article_id=article.id, reader=reader)
+    except (AlreadyLiked, NotLiked):
+        pass  # the page shows the state as it is
+    except RateLimited as error:
+        return _error(request, error.message, status=429)
+    except ArticleNotFound:
+        raise Http404("No such article.") from None
+    response = redirect("blog:article", slug=article.slug)
+    visitor_cookie_set(response, new_token)
+    return response
+
+
+def _form_errors(form: ArticleForm, error: BlogError) -> None:
+    if isinstance(error, ArticleInvalid):
+        for name, problem in error.fields.items():
+            form.add_error(name if name in form.fields else None, problem)
+    else:
+        form.add_error(None, error.message)
+
+
+def _editor(
+    request: HttpRequest,
+    *,
+    form: ArticleForm,
+    article: Article | None,
+    preview: str | None = None,
+    status: int = 200,
+) -> HttpResponse:
+    context = {"form": form, "article": article, "preview_html": mark_safe(preview) if preview else None}  # noqa: S308
+    return render(request, "blog/article_form.html", context, status=status)
+
+
+def _preview(form: ArticleForm) -> str | None:
+    body = form.data.get("body") or ""
+    return selectors.article_body_html(body=str(body)) if str(body).strip() else None
+
+
+def _status_of(error: BlogError) -> int:
+    return 403 if isinstance(error, NotAllowed) else 400 if isinstance(error, ArticleInvalid) else 409
+
+
+@author_required
+@require_http_methods(["GET", "POST"])
+def article_write(request: HttpRequest) -> HttpResponse:
+    identity = _identity(request)
+    assert identity is not None  # author_required
+    if request.method == "GET":
+        return _editor(request, form=ArticleForm(), article=None)
+    form = ArticleForm(request.POST)
+    if "preview" in request.POST:
+        return _editor(request, form=form, article=None, preview=_preview(form))
+    if not form.is_valid():
+        return _editor(request, form=form, article=None, status=400)
+    data = form.cleaned_data
+    try:
+        article = services.article_publish(
+            author=identity,
+            title=data["title"],
+            body=data["body"],
+            expires_in_days=data["expires_in_days"],
+            cover_image_id=data["cover_image_id"] or None,
+        )
+    except BlogError as error:
+        _form_errors(form, error)
+        return _editor(request, form=form, article=None, status=_status_of(error))
+    messages.success(request, "Published.")
+    return redirect("blog:article", slug=article.slug)
+
+
+@author_required
+@require_http_methods(["GET", "POST"])
+def article_edit(request: HttpRequest, slug: str) -> HttpResponse:
+    identity = _identity(request)
+    assert identity is not None
+    article = _article_or_404(slug)
+    if identity.user_id != article.author_id:
+        return _error(request, "Only the author may edit this article.", status=403)
+    if request.method == "GET":
+        initial = {
+            "title": article.title,
+            "body": article.body,
+            "cover_image_id": article.cover_image_id or "",
+        }
+        return _editor(request, form=ArticleForm(initial=initial, editing=True), article=article)
+    form = ArticleForm(request.POST, editing=True)
+    if "preview" in request.POST:
+        return _editor(request, form=form, article=article, preview=_preview(form))
+    if not form.is_valid():
+        return _editor(request, form=form, article=article, status=400)
+    data = form.cleaned_data
+    try:
+        services.article_update(
+            article_id=article.id,
+            editor=identity,
+            title=data["title"],
+            body=data["body"],
+            expires_in_days=data["expires_in_days"],
+            cover_image_id=data["cover_image_id"] or None,
+        )
+    except BlogError as error:
+        _form_errors(form, error)
+        return _editor(request, form=form, article=article, status=_status_of(error))
+    messages.success(request, "Saved.")
+    return redirect("blog:article", slug=article.slug)
+
+
+@author_required
+@require_http_methods(["GET", "POST"])
+def article_delete(request: HttpRequest, slug: str) -> HttpResponse:
+    identity = _identity(request)
+    assert identity is not None
+    article = _article_or_404(slug)
+    if identity.user_id != article.author_id and not identity.is_admin:
+        return _error(request, "Only the author or an admin may delete this article.", status=403)
+    if request.method == "GET":
+        return render(request, "blog/article_confirm_delete.html", {"article": article})
+    try:
+        services.article_delete(article_id=article.id, actor=identity)
+    except ArticleNotFound:
+        raise Http404("No such article.") from None
+    except NotAllowed as error:
+        return _error(request, error.message, status=403)
+    messages.success(request, f"Deleted “{article.title}”.")
+    return redirect("blog:home")

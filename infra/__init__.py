@@ -1,0 +1,1 @@
+"""The AWS CDK app for everything Zappa does not create (see docs/deploy.md)."""

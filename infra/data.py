@@ -1,0 +1,208 @@
+"""The table, the buckets and the upload queues, from the definitions the app and the bootstrap use."""
+
+from __future__ import annotations
+
+from aws_cdk import Duration, RemovalPolicy
+from aws_cdk import aws_cloudfront as cloudfront
+from aws_cdk import aws_cloudfront_origins as origins
+from aws_cdk import aws_dynamodb as dynamodb
+from aws_cdk import aws_s3 as s3
+from aws_cdk import aws_s3_notifications as s3n
+from aws_cdk import aws_sqs as sqs
+from cdk_nag import NagSuppressions
+from constructs import Construct
+
+from cloud.local.bootstrap import UPLOAD_MAX_RECEIVES
+from cloud.resources import RAW_UPLOAD_PREFIX, TABLE_DEFINITION, TTL_ATTRIBUTE
+from infra.config import StageConfig
+
+RAW_UPLOAD_DAYS = 14  # = the DLQ's retention: a redriven upload message still finds its object
+ATHENA_RESULTS_DAYS = 7  # query results are reused for minutes; a week covers CSV downloads
+DLQ_RETENTION = Duration.days(14)  # SQS's maximum: time to notice, fix and redrive
+VISIBILITY_FACTOR = 6  # AWS's advice for an SQS event source: 6x the function timeout
+
+_ATTRIBUTE_TYPES = {"S": dynamodb.AttributeType.STRING, "N": dynamodb.AttributeType.NUMBER}
+
+
+def _key_schema(key_schema: list[dict[str, str]]) -> dict[str, dynamodb.Attribute]:
+    types = {
+        a["AttributeName"]: _ATTRIBUTE_TYPES[a["AttributeType"]]
+        for a in TABLE_DEFINITION["AttributeDefinitions"]
+    }
+    keys = {k["KeyType"]: k["AttributeName"] for k in key_schema}
+    attributes = {"partition_key": dynamodb.Attribute(name=keys["HASH"], type=types[keys["HASH"]])}
+    if "RANGE" in keys:
+        attributes["sort_key"] = dynamodb.Attribute(name=keys["RANGE"], type=types[keys["RANGE"]])
+    return attributes
+
+
+class DataResources(Construct):
+    """The single table, media / lake / Athena-results buckets, the upload queue and the DLQs."""
+
+    def __init__(self, scope: Construct, construct_id: str, *, config: StageConfig) -> None:
+        super().__init__(scope, construct_id)
+        names = config.names
+
+        self.table = dynamodb.Table(
+            self,
+            "Table",
+            table_name=names.table,
+            **_key_schema(TABLE_DEFINITION["KeySchema"]),
+            billing_mode=dynamodb.BillingMode.PAY_PER_REQUEST,
+            point_in_time_recovery_specification=dynamodb.PointInTimeRecoverySpecification(
+                point_in_time_recovery_enabled=True
+            ),
+            stream=dynamodb.StreamViewType.NEW_AND_OLD_IMAGES,
+            time_to_live_attribute=TTL_ATTRIBUTE,
+            deletion_protection=True,
+            removal_policy=RemovalPolicy.RETAIN,
+        )
+        for index in TABLE_DEFINITION["GlobalSecondaryIndexes"]:
+            self.table.add_global_secondary_index(
+                index_name=index["IndexName"],
+                **_key_schema(index["KeySchema"]),
+                projection_type=dynamodb.ProjectionType[index["Projection"]["ProjectionType"]],
+            )
+
+        # Server access logs of the other buckets (who read or wrote what, for incident reviews).
+        self.access_logs = s3.Bucket(
+            self,
+            "AccessLogs",
+            bucket_name=f"{config.prefix}-access-logs",
+            encryption=s3.BucketEncryption.S3_MANAGED,
+            block_public_access=s3.BlockPublicAccess.BLOCK_ALL,
+            enforce_ssl=True,
+            object_ownership=s3.ObjectOwnership.BUCKET_OWNER_ENFORCED,
+            lifecycle_rules=[s3.LifecycleRule(id="expire-logs", expiration=Duration.days(90))],
+            removal_policy=RemovalPolicy.RETAIN,
+        )
+        NagSuppressions.add_resource_suppressions(
+            self.access_logs,
+            [{"id": "AwsSolutions-S1", "reason": "The access-log bucket itself: logging it would loop."}],
+        )
+
+        self.media_bucket = self._bucket(
+            "Media",
+            names.media_bucket,
+            lifecycle_rules=[
+                s3.LifecycleRule(
+                    id="expire-raw-uploads",
+                    prefix=RAW_UPLOAD_PREFIX,
+                    expiration=Duration.days(RAW_UPLOAD_DAYS),
+                ),
+                s3.LifecycleRule(
+                    id="abort-incomplete-uploads", abort_incomplete_multipart_upload_after=Duration.days(1)
+                ),
+            ],
+            # Browsers POST files straight to the bucket (presigned POST) from the blog's origin.
+            cors=[
+                s3.CorsRule(
+                    allowed_methods=[s3.HttpMethods.POST, s3.HttpMethods.GET],
+                    allowed_origins=[config.site_origin],
+                    allowed_headers=["*"],
+                    max_age=3600,
+                )
+            ],
+        )
+        self.lake_bucket = self._bucket(
+            "Lake",
+            names.lake_bucket,
+            lifecycle_rules=[
+                s3.LifecycleRule(
+                    id="abort-incomplete-uploads", abort_incomplete_multipart_upload_after=Duration.days(1)
+                ),
+            ],
+        )
+        self.athena_results_bucket = self._bucket(
+            "AthenaResults",
+            names.athena_results_bucket,
+            lifecycle_rules=[
+                s3.LifecycleRule(id="expire-query-results", expiration=Duration.days(ATHENA_RESULTS_DAYS)),
+                s3.LifecycleRule(
+                    id="abort-incomplete-uploads", abort_incomplete_multipart_upload_after=Duration.days(1)
+                ),
+            ],
+        )
+
+        self.upload_dlq = self._dlq("UploadDlq", names.upload_dlq)
+        self.upload_queue = sqs.Queue(
+            self,
+            "UploadQueue",
+            queue_name=names.upload_queue,
+            encryption=sqs.QueueEncryption.SQS_MANAGED,
+            enforce_ssl=True,
+            visibility_timeout=Duration.seconds(VISIBILITY_FACTOR * config.lambda_timeout_seconds),
+            retention_period=Duration.days(4),
+            dead_letter_queue=sqs.DeadLetterQueue(
+                max_receive_count=UPLOAD_MAX_RECEIVES, queue=self.upload_dlq
+            ),
+        )
+        self.stream_dlq = self._dlq("StreamDlq", names.stream_dlq)
+
+        self.media_bucket.add_event_notification(
+            s3.EventType.OBJECT_CREATED,
+            s3n.SqsDestination(self.upload_queue),
+            s3.NotificationKeyFilter(prefix=RAW_UPLOAD_PREFIX),
+        )
+
+        # Renditions are served by CloudFront (the bucket stays private: origin access control).
+        self.media_cdn = cloudfront.Distribution(
+            self,
+            "MediaCdn",
+            comment=f"{config.prefix} media renditions",
+            default_behavior=cloudfront.BehaviorOptions(
+                origin=origins.S3BucketOrigin.with_origin_access_control(self.media_bucket),
+                viewer_protocol_policy=cloudfront.ViewerProtocolPolicy.REDIRECT_TO_HTTPS,
+                cache_policy=cloudfront.CachePolicy.CACHING_OPTIMIZED,
+                allowed_methods=cloudfront.AllowedMethods.ALLOW_GET_HEAD,
+            ),
+            price_class=cloudfront.PriceClass.PRICE_CLASS_100,
+            http_version=cloudfront.HttpVersion.HTTP2_AND_3,
+        )
+        NagSuppressions.add_resource_suppressions(
+            self.media_cdn,
+            [
+                {"id": "AwsSolutions-CFR1", "reason": "A public blog's images: readers come from anywhere."},
+                {
+                    "id": "AwsSolutions-CFR2",
+                    "reason": "Static, content-addressed images behind a cache; WAF costs more than it protects.",
+                },
+                {
+                    "id": "AwsSolutions-CFR3",
+                    "reason": "Standard logs need an ACL-enabled bucket; CloudFront metrics suffice for images.",
+                },
+                {
+                    "id": "AwsSolutions-CFR4",
+                    "reason": "The default *.cloudfront.net certificate; a custom domain sets TLSv1.2_2021.",
+                },
+            ],
+        )
+
+    def _bucket(self, construct_id: str, name: str, **options: object) -> s3.Bucket:
+        return s3.Bucket(
+            self,
+            construct_id,
+            bucket_name=name,
+            encryption=s3.BucketEncryption.S3_MANAGED,
+            block_public_access=s3.BlockPublicAccess.BLOCK_ALL,
+            enforce_ssl=True,
+            object_ownership=s3.ObjectOwnership.BUCKET_OWNER_ENFORCED,
+            server_access_logs_bucket=self.access_logs,
+            server_access_logs_prefix=f"{name}/",
+            removal_policy=RemovalPolicy.RETAIN,
+            **options,  # type: ignore[arg-type]
+        )
+
+    def _dlq(self, construct_id: str, name: str) -> sqs.Queue:
+        queue = sqs.Queue(
+            self,
+            construct_id,
+            queue_name=name,
+            encryption=sqs.QueueEncryption.SQS_MANAGED,
+            enforce_ssl=True,
+            retention_period=DLQ_RETENTION,
+        )
+        NagSuppressions.add_resource_suppressions(
+            queue, [{"id": "AwsSolutions-SQS3", "reason": "This queue is itself a dead-letter queue."}]
+        )
+        return queue

@@ -1,0 +1,74 @@
+"""The Cognito user pool, the web app client and the groups the app checks."""
+
+from __future__ import annotations
+
+from aws_cdk import Duration, RemovalPolicy
+from aws_cdk import aws_cognito as cognito
+from cdk_nag import NagSuppressions
+from constructs import Construct
+
+from cloud.resources import GROUP_ADMINS, GROUP_AUTHORS
+from infra.config import StageConfig
+
+
+class IdentityResources(Construct):
+    def __init__(self, scope: Construct, construct_id: str, *, config: StageConfig) -> None:
+        super().__init__(scope, construct_id)
+        names = config.names
+        self.user_pool = cognito.UserPool(
+            self,
+            "Users",
+            user_pool_name=names.user_pool,
+            self_sign_up_enabled=True,  # readers become authors by signing up (an admin adds the group)
+            sign_in_aliases=cognito.SignInAliases(username=True),
+            auto_verify=cognito.AutoVerifiedAttrs(email=True),
+            standard_attributes=cognito.StandardAttributes(
+                email=cognito.StandardAttribute(required=True, mutable=True),
+                fullname=cognito.StandardAttribute(required=False, mutable=True),
+            ),
+            # The same rules as the sign-up form and the local bootstrap.
+            password_policy=cognito.PasswordPolicy(
+                min_length=8,
+                require_lowercase=True,
+                require_digits=True,
+                require_uppercase=False,
+                require_symbols=False,
+                temp_password_validity=Duration.days(3),
+            ),
+            mfa=cognito.Mfa.OPTIONAL,
+            mfa_second_factor=cognito.MfaSecondFactor(otp=True, sms=False),
+            account_recovery=cognito.AccountRecovery.EMAIL_ONLY,
+            deletion_protection=True,
+            removal_policy=RemovalPolicy.RETAIN,
+        )
+        NagSuppressions.add_resource_suppressions(
+            self.user_pool,
+            [
+                {
+                    "id": "AwsSolutions-COG1",
+                    "reason": "Length 8 with lowercase and digits, as the sign-up form says; symbols and "
+                    "uppercase add friction, not entropy (NIST SP 800-63B).",
+                },
+                {
+                    "id": "AwsSolutions-COG8",
+                    "reason": "The Plus plan (threat protection) costs per MAU; the app rate-limits sign-ins.",
+                },
+            ],
+        )
+        self.client = self.user_pool.add_client(
+            "Web",
+            user_pool_client_name=names.user_pool_client,
+            generate_secret=False,  # the app calls InitiateAuth itself; no secret to keep or rotate
+            auth_flows=cognito.AuthFlow(user_password=True),  # refresh-token auth is always on
+            prevent_user_existence_errors=True,
+            access_token_validity=Duration.hours(1),
+            id_token_validity=Duration.hours(1),
+            refresh_token_validity=Duration.days(30),
+            enable_token_revocation=True,
+        )
+        self.groups = {
+            name: cognito.CfnUserPoolGroup(
+                self, f"Group{name.title()}", user_pool_id=self.user_pool.user_pool_id, group_name=name
+            )
+            for name in (GROUP_AUTHORS, GROUP_ADMINS)
+        }

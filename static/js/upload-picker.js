@@ -1,0 +1,80 @@
+/* The article editor's picker: upload images, insert ![alt](image:ID) into the body, pick a cover.
+   Include templates/uploads/_picker.html on a page with <textarea id="id_body"> and
+   <input id="id_cover_image_id">. */
+(function () {
+  "use strict";
+  var uploads = window.BlogUploads;
+
+  /* Insert where the author left the cursor (recorded on blur), or at the end if they never did. */
+  function insertAtCursor(field, text, cursor) {
+    var start = cursor ? cursor[0] : field.value.length;
+    var end = cursor ? cursor[1] : start;
+    var before = field.value.slice(0, start);
+    var after = field.value.slice(end);
+    var block = (before && !/\n\n$/.test(before) ? (/\n$/.test(before) ? "\n" : "\n\n") : "") + text + "\n\n";
+    field.value = before + block + after;
+    field.selectionStart = field.selectionEnd = before.length + block.length;
+    field.focus();
+    field.dispatchEvent(new Event("input", { bubbles: true }));
+  }
+
+  function bindPicker(picker) {
+    var grid = picker.querySelector("[data-picker-grid]");
+    var body = document.getElementById(picker.getAttribute("data-body-field"));
+    var cover = document.getElementById(picker.getAttribute("data-cover-field"));
+    var shown = {};
+    var cursor = null;
+    if (body) {
+      body.addEventListener("blur", function () { cursor = [body.selectionStart, body.selectionEnd]; });
+    }
+
+    function add(image, first) {
+      if (image.status !== "ready" || shown[image.id]) return;
+      shown[image.id] = true;
+      var item = uploads.element("li", "picker-item");
+      item.setAttribute("data-image-id", image.id);
+      var thumb = uploads.smallest(image, "webp") || uploads.smallest(image);
+      if (thumb) {
+        var img = uploads.element("img", "picker-thumb");
+        img.src = thumb.url;
+        img.width = thumb.width;
+        img.height = thumb.height;
+        img.alt = image.filename;
+        item.appendChild(img);
+      }
+      item.appendChild(uploads.element("span", "muted", image.filename));
+      if (body) {
+        var insert = uploads.element("button", "secondary", "Insert");
+        insert.type = "button";
+        insert.setAttribute("data-picker-insert", "");
+        insert.addEventListener("click", function () {
+          insertAtCursor(body, image.markdown, cursor);
+          cursor = [body.selectionStart, body.selectionEnd];
+        });
+        item.appendChild(insert);
+      }
+      if (cover) {
+        var makeCover = uploads.element("button", "secondary", "Use as cover");
+        makeCover.type = "button";
+        makeCover.setAttribute("data-picker-cover", "");
+        makeCover.addEventListener("click", function () {
+          cover.value = image.id;
+          cover.dispatchEvent(new Event("input", { bubbles: true }));
+        });
+        item.appendChild(makeCover);
+      }
+      if (first) grid.insertBefore(item, grid.firstChild); else grid.appendChild(item);
+    }
+
+    uploads.api("GET", "/api/images", null, picker).then(function (answer) {
+      answer.images.forEach(function (image) { add(image, false); });
+    }, function (error) {
+      grid.appendChild(uploads.element("li", "error", error.message));
+    });
+    picker.querySelectorAll("[data-upload-widget]").forEach(function (widget) {
+      uploads.bindWidget(widget, function (image) { add(image, true); });
+    });
+  }
+
+  document.querySelectorAll("[data-image-picker]").forEach(bindPicker);
+})();

@@ -1,0 +1,113 @@
+"""Report SQL, parameters and the console's gate: pure, no AWS."""
+
+from __future__ import annotations
+
+from datetime import date
+
+import pytest
+import sqlglot
+from sqlglot import exp
+
+from analytics.reports.catalog import REPORTS, report_get, report_sql
+from analytics.reports.parameters import InvalidParameters, parameters_parse, report_bind
+from analytics.sqlcheck import CONSOLE_MAX_ROWS, QueryRefused, console_query
+
+TODAY = date(2001, 4, 1)
+
+
+@pytest.mark.parametrize("report_id", sorted(REPORTS))
+def test_every_report_is_one_athena_select_that_filters_on_dt(report_id: str) -> None:
+    statements = sqlglot.parse(report_sql(report_id), read="athena")
+    assert len(statements) == 1
+    tree = statements[0]
+    assert isinstance(tree, exp.Query)
+    # Every scan of the events table sits under a WHERE that names the dt partition.
+    for table in tree.find_all(exp.Table):
+        if table.name == "events":
+            select = table.find_ancestor(exp.Select)
+            assert select is not None
+            where = select.args.get("where")
+            assert where is not None, report_id
+            assert any(c.name == "dt" for c in where.find_all(exp.Column)), report_id
+    report = report_get(report_id)
+    assert report.chart.type in ("bar", "line")
+
+
+@pytest.mark.parametrize("report_id", sorted(REPORTS))
+def test_bound_sql_has_no_placeholder_left_and_still_parses(report_id: str) -> None:
+    report = report_get(report_id)
+    bound = report_bind(report, parameters_parse(report, {"country": "FR"}, today=TODAY))
+    tree = sqlglot.parse_one(bound.sql, read="athena")
+    assert not list(tree.find_all(exp.Placeholder))
+    assert sqlglot.transpile(bound.sql, read="athena", write="duckdb")
+    names = {c.name for c in tree.find_all(exp.Column)}
+    assert report.chart.x in names or report.chart.x in bound.sql
+
+
+def test_defaults_are_the_last_30_days() -> None:
+    params = parameters_parse(report_get("devices"), {}, today=TODAY)
+    assert (params.start, params.end, params.country) == (date(2001, 3, 3), TODAY, None)
+
+
+@pytest.mark.parametrize(
+    ("raw", "field"),
+    [
+        ({"start": "2001-13-01"}, "start"),
+        ({"end": "yesterday"}, "end"),
+        ({"start": "2001-03-10", "end": "2001-03-01"}, "start"),
+        ({"start": "1999-01-01", "end": "2001-03-01"}, "start"),
+        ({"country": "FRA"}, "country"),
+        ({"country": "F1"}, "country"),
+        ({"country": "' OR 1=1 --"}, "country"),
+        ({"limit": "5"}, "limit"),
+    ],
+)
+def test_bad_parameters_are_refused_with_the_field(raw: dict[str, str], field: str) -> None:
+    with pytest.raises(InvalidParameters) as caught:
+        parameters_parse(report_get("top-articles"), raw, today=TODAY)
+    assert field in caught.value.fields
+
+
+def test_authors_by_country_needs_a_country() -> None:
+    with pytest.raises(InvalidParameters) as caught:
+        parameters_parse(report_get("authors-by-country"), {}, today=TODAY)
+    assert "country" in caught.value.fields
+
+
+def test_values_are_bound_as_literals() -> None:
+    report = report_get("top-articles")
+    bound = report_bind(
+        report, parameters_parse(report, {"country": "fr", "start": "2001-03-10"}, today=TODAY)
+    )
+    assert "country = 'FR'" in bound.sql
+    assert "dt BETWEEN '2001-03-10' AND '2001-04-02'" in bound.sql
+
+
+@pytest.mark.parametrize(
+    "sql",
+    [
+        "INSERT INTO events SELECT * FROM events",
+        "DROP TABLE events",
+        "CREATE TABLE copy AS SELECT * FROM events",
+        "UNLOAD (SELECT * FROM events) TO 's3://bucket/out/' WITH (format = 'PARQUET')",
+        "SELECT 1; SELECT 2",
+        "SELECT 1; DROP TABLE events",
+        "DELETE FROM events",
+        "MSCK REPAIR TABLE events",
+        "SELEC nonsense FROM",
+        "",
+    ],
+)
+def test_the_console_refuses_anything_but_one_select(sql: str) -> None:
+    with pytest.raises(QueryRefused) as caught:
+        console_query(sql)
+    assert str(caught.value)
+
+
+def test_the_console_adds_or_lowers_the_row_limit() -> None:
+    assert console_query("SELECT * FROM events").endswith(f"LIMIT {CONSOLE_MAX_ROWS}")
+    assert console_query("SELECT * FROM events LIMIT 5").endswith("LIMIT 5")
+    assert console_query("SELECT * FROM events LIMIT 100000").endswith(f"LIMIT {CONSOLE_MAX_ROWS}")
+    union = console_query("SELECT 1 AS a UNION ALL SELECT 2")
+    assert union.startswith("SELECT * FROM (")
+    assert union.endswith(f"LIMIT {CONSOLE_MAX_ROWS}")

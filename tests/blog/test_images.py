@@ -1,0 +1,73 @@
+"""Covers and pictures in articles, through uploads.pictures (the contract between the two apps).
+
+The image record is written with uploads' own repository, as its upload handler would after making
+the renditions (the rendition files themselves are not needed to render the markup).
+"""
+
+from __future__ import annotations
+
+import uuid
+from datetime import UTC, datetime
+
+import pytest
+from django.test import Client
+
+from accounts.identity import Identity
+from blog import services
+from blog.domain import ArticleInvalid
+from tests.blog.conftest import Publish
+from uploads.domain import ImageRecord, RenditionInfo
+from uploads.repository import ImageRepository
+
+
+def _ready_image(owner: Identity) -> str:
+    image_id = uuid.uuid4().hex
+    now = datetime.now(UTC).isoformat()
+    repository = ImageRepository()
+    repository.create(
+        ImageRecord(
+            id=image_id,
+            owner_id=owner.user_id,
+            owner_name=owner.display_name,
+            original_key=f"uploads/raw/{owner.user_id}/{image_id}/cat.jpg",
+            filename="cat.jpg",
+            content_type="image/jpeg",
+            status="processing",
+            created_at=now,
+            updated_at=now,
+        )
+    )
+    renditions = [
+        RenditionInfo(width=w, height=w // 2, format=f, bytes=1000, key=f"renditions/{image_id}/{w}.{f}")
+        for w in (640, 1280)
+        for f in ("webp", "jpeg")
+    ]
+    repository.mark_ready(image_id, width=1280, height=640, size=5000, renditions=renditions, now=now)
+    return image_id
+
+
+def test_cover_on_home_and_article_with_og_image(publish: Publish, author: Identity) -> None:
+    image_id = _ready_image(author)
+    article = publish(cover_image_id=image_id, body=f"Text and a picture:\n\n![A cat](image:{image_id})")
+    home = Client().get("/").content.decode()
+    entry = home[home.index(f'href="/articles/{article.slug}/"') - 200 :]
+    assert f"renditions/{image_id}/640.webp" in home
+    assert "<picture>" in entry
+    page = Client().get(f"/articles/{article.slug}/").content.decode()
+    assert '<meta property="og:image" content="' in page
+    assert f"renditions/{image_id}/1280.jpeg" in page
+    assert 'alt="A cat"' in page
+
+
+def test_cover_must_be_a_ready_image_of_the_author(author: Identity, writer: Identity) -> None:
+    someone_elses = _ready_image(writer)
+    with pytest.raises(ArticleInvalid) as caught:
+        services.article_publish(author=author, title="Stolen cover", body="x", cover_image_id=someone_elses)
+    assert "cover_image_id" in caught.value.fields
+
+
+def test_unknown_body_images_are_dropped(publish: Publish) -> None:
+    article = publish(body=f"Before ![gone](image:{uuid.uuid4().hex}) after")
+    page = Client().get(f"/articles/{article.slug}/").content.decode()
+    assert "<picture>" not in page
+    assert "Before  after" in page

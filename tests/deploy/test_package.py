@@ -1,0 +1,135 @@
+"""The Lambda package as ``zappa package production`` builds it: limits, contents, glibc, and a real run.
+
+The run imports the handler from the unpacked package in an interpreter that sees only the standard
+library and the package (as Lambda's python3.12 runtime sees /var/task), with the production settings
+baked into the package, against the emulator holding production-named resources.
+"""
+
+from __future__ import annotations
+
+import json
+import uuid
+from pathlib import Path
+from typing import Any
+
+import pytest
+
+from cloud import aws
+from cloud.local.lambda_runtime import api_gateway_event, response_body
+from tools import lambda_package
+
+from .conftest import BuiltPackage
+
+EVENTS = Path(__file__).resolve().parents[1] / "events"
+MEMORY_SIZE_MB = json.loads(lambda_package.SETTINGS_FILE.read_text())["production"]["memory_size"]
+
+
+def test_package_fits_lambdas_size_limits(built_package: BuiltPackage) -> None:
+    report = built_package.report
+    assert 0 < report.zipped_bytes <= lambda_package.MAX_ZIPPED
+    assert report.zipped_bytes < report.unzipped_bytes <= lambda_package.MAX_UNZIPPED
+
+
+def test_package_holds_the_app_and_no_local_only_package(built_package: BuiltPackage) -> None:
+    task = built_package.unpacked
+    for needed in ("django", "PIL", "boto3", "storages", "nh3", "jwt", "config", "blog", "cloud", "zappa"):
+        assert (task / needed).is_dir(), needed
+    assert (task / "staticfiles" / "staticfiles.json").is_file(), "WhiteNoise's manifest must be packaged"
+    assert (task / "zappa_settings.py").is_file()
+    assert built_package.report.forbidden == []
+    for absent in ("moto", "duckdb", "pyarrow", "aws_cdk", "playwright", "pytest", "mypy", "tests", "infra"):
+        assert not (task / absent).exists(), absent
+
+
+def test_forbidden_entries_names_local_only_packages() -> None:
+    names = [
+        "moto/__init__.py",
+        "duckdb-2.0.0.dist-info/METADATA",
+        "django/__init__.py",
+        "tests/x.py",
+        "PIL/a.so",
+    ]
+    assert lambda_package.forbidden_entries(names) == ["duckdb-2.0.0.dist-info", "moto", "tests"]
+
+
+def test_shared_libraries_need_no_glibc_newer_than_amazon_linux_2023(built_package: BuiltPackage) -> None:
+    report = built_package.report
+    assert report.shared_libraries > 10  # Pillow, cryptography, nh3 ...: the check did look
+    assert report.glibc_too_new == {}
+    assert tuple(int(part) for part in report.newest_glibc.split(".")) <= lambda_package.LAMBDA_GLIBC
+
+
+def test_glibc_versions_are_read_from_the_version_references() -> None:
+    objdump = """
+Dynamic Section:
+  NEEDED               libc.so.6
+Version definitions:
+1 0x01 0x0a0bd3c1 GLIBC_9.99
+Version References:
+  required from libpthread.so.0:
+    0x09691a75 0x00 05 GLIBC_2.2.5
+  required from libc.so.6:
+    0x06969194 0x00 04 GLIBC_2.14
+    0x069691b4 0x00 03 GLIBC_2.34
+
+"""
+    assert lambda_package.glibc_versions_needed(objdump) == {(2, 2, 5), (2, 14), (2, 34)}
+
+
+def _run(built_package: BuiltPackage, env: dict[str, str], events: list[dict[str, Any]]) -> dict[str, Any]:
+    return lambda_package.run_events(built_package.unpacked, events, env=env)
+
+
+def _stream_event() -> dict[str, Any]:
+    event = json.loads((EVENTS / "ddb-article-published.json").read_text())
+    for record in event["Records"]:
+        record["eventID"] = uuid.uuid4().hex
+        record["eventSourceARN"] = (
+            "arn:aws:dynamodb:us-east-1:123456789012:table/blog-production-table/stream/2026-01-01T00:00:00.000"
+        )
+    return event
+
+
+def test_packaged_handler_serves_the_site_routes_the_stream_and_passes_deploy_checks(
+    built_package: BuiltPackage, lambda_environment: dict[str, str]
+) -> None:
+    stream_event = _stream_event()
+    run = _run(
+        built_package,
+        lambda_environment,
+        [
+            api_gateway_event("GET", "/healthz"),
+            api_gateway_event("GET", "/"),
+            api_gateway_event("GET", "/static/css/site.css"),
+            {"manage": "check --deploy --fail-level WARNING"},
+            stream_event,
+        ],
+    )
+    healthz, home, css, check, stream = run["answers"]
+    assert healthz["result"]["statusCode"] == 200, (healthz, run["stderr"][-3000:])
+    assert home["result"]["statusCode"] == 200, home
+    assert b"<html" in response_body(home["result"]).lower()
+    assert home["result"]["headers"]["Strict-Transport-Security"].startswith("max-age=")
+    assert css["result"]["statusCode"] == 200, css  # WhiteNoise serves the collected, hashed files
+    assert check == {"result": {}}, check
+    assert stream == {"result": {"batchItemFailures": []}}, stream
+    # Imported from the package or the standard library only: nothing leaked in from a virtualenv.
+    assert run["modules_from_outside"] == []
+    # The secret key came from SSM (the package and the function's environment hold none).
+    assert '"secrets loaded from SSM"' in run["stderr"]
+    lake = aws.names().__class__.for_prefix("blog-production").lake_bucket
+    objects = aws.client("s3").list_objects_v2(Bucket=lake, Prefix="events/").get("Contents", [])
+    bodies = b"".join(aws.client("s3").get_object(Bucket=lake, Key=o["Key"])["Body"].read() for o in objects)
+    assert stream_event["Records"][0]["eventID"].encode() in bodies
+    assert run["max_rss_kib"] / 1024 < MEMORY_SIZE_MB / 2, run["max_rss_kib"]
+
+
+def test_packaged_handler_raises_for_a_poison_upload_message_so_lambda_retries_it(
+    built_package: BuiltPackage, lambda_environment: dict[str, str]
+) -> None:
+    pytest.importorskip("uploads.handler", reason="the upload handler (issue 3) is not in the tree yet")
+    event = json.loads((EVENTS / "sqs-s3-notification.json").read_text())
+    event["Records"][0]["eventSourceARN"] = "arn:aws:sqs:us-east-1:123456789012:blog-production-uploads"
+    event["Records"][0]["body"] = "not an S3 notification"
+    (answer,) = _run(built_package, lambda_environment, [event])["answers"]
+    assert answer["error"] == "UploadBatchFailed", answer

@@ -1,0 +1,47 @@
+"""Synthesize the CDK app once per session (jsii + node make a synth take ~15 s)."""
+
+from __future__ import annotations
+
+import os
+from dataclasses import dataclass
+
+import pytest
+
+os.environ.setdefault("JSII_SILENCE_WARNING_END_OF_LIFE_NODE_VERSION", "1")
+os.environ.setdefault("JSII_SILENCE_WARNING_DEPRECATED_NODE_VERSION", "1")
+
+pytest.importorskip("aws_cdk", reason="requirements/infra.txt is not installed (make install does it)")
+
+from aws_cdk import Stack  # noqa: E402
+from aws_cdk.assertions import Annotations, Template  # noqa: E402
+
+from infra.app import new_app  # noqa: E402
+from infra.config import StageConfig, stage_config  # noqa: E402
+from infra.stacks import BlogStack, build_app  # noqa: E402
+
+
+@dataclass(frozen=True)
+class Synthesized:
+    config: StageConfig
+    blog_stack: BlogStack
+    wiring_stack: Stack
+    blog: Template
+    wiring: Template
+    blog_annotations: Annotations
+    wiring_annotations: Annotations
+
+
+@pytest.fixture(scope="session")
+def synthesized() -> Synthesized:
+    config = stage_config("production", site_origin="https://blog.example.com")
+    app = new_app()
+    blog, wiring = build_app(app, config, account="123456789012")
+    return Synthesized(
+        config=config,
+        blog_stack=blog,
+        wiring_stack=wiring,
+        blog=Template.from_stack(blog),
+        wiring=Template.from_stack(wiring),
+        blog_annotations=Annotations.from_stack(blog),
+        wiring_annotations=Annotations.from_stack(wiring),
+    )

@@ -1,0 +1,14 @@
+from django.urls import path
+
+from common.api import api_view
+from uploads import api
+
+app_name = "uploads-api"
+
+# Not csrf_exempt: a Bearer request skips CSRF (accounts.middleware), a cookie request needs the token.
+urlpatterns = [
+    path("images", api_view({"GET": api.images_list, "POST": api.images_create}), name="images"),
+    path(
+        "images/<str:image_id>", api_view({"GET": api.image_detail, "DELETE": api.image_delete}), name="image"
+    ),
+]

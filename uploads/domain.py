@@ -1,0 +1,169 @@
+"""Images: the types and rules of uploads, free of Django and AWS."""
+
+from __future__ import annotations
+
+import re
+import unicodedata
+from dataclasses import dataclass, field
+
+from cloud.resources import RAW_UPLOAD_PREFIX
+
+# --- Limits, each next to its reason ----------------------------------------------------------
+MAX_BYTES = 20 * 1024 * 1024  # the presigned POST's limit; checked again: the emulator ignores policies
+UPLOAD_EXPIRY_SECONDS = 300  # long enough to send 20 MB on a slow line; a leaked form dies soon
+FILENAME_MAX_CHARS = 100  # readable in a list; S3 keys allow 1024 bytes in all
+ACCEPTED_CONTENT_TYPES = ("image/jpeg", "image/png", "image/webp", "image/gif")  # what renditions decode
+IMAGE_ID_PATTERN = re.compile(r"^[0-9a-f]{32}$")  # uuid4 hex, minted by image_create_upload
+LIST_LIMIT = 100  # a page of "My images"
+
+STATUS_PROCESSING = "processing"
+STATUS_READY = "ready"
+STATUS_FAILED = "failed"
+
+
+class ImageError(Exception):
+    """A problem the caller can act on."""
+
+    message = "Something went wrong with this image."
+
+    def __init__(self, message: str | None = None) -> None:
+        self.message = message or self.message
+        super().__init__(self.message)
+
+
+class ImageRejected(Exception):
+    """The file cannot become an image on the blog; ``reason`` is for the person who uploaded it."""
+
+    def __init__(self, reason: str) -> None:
+        super().__init__(reason)
+        self.reason = reason
+
+
+class ImageNotFound(ImageError):
+    message = "There is no such image (it may have been deleted)."
+
+
+class ImageInvalid(ImageError):
+    """Invalid upload request; ``fields`` maps each field to what is wrong with it."""
+
+    message = "Some fields are wrong."
+
+    def __init__(self, fields: dict[str, str], *, too_large: bool = False) -> None:
+        super().__init__("; ".join(fields.values()))
+        self.fields = fields
+        self.too_large = too_large
+
+
+class ImageInUse(ImageError):
+    """The image is shown by articles; ``articles`` are their titles."""
+
+    def __init__(self, articles: list[str]) -> None:
+        quoted = ", ".join(f"“{title}”" for title in articles)
+        super().__init__(f"This image is used by {quoted}. Remove it from there first.")
+        self.articles = articles
+
+
+class ImageGone(ImageError):
+    """The record vanished while the image was being processed (it was deleted)."""
+
+
+@dataclass(frozen=True)
+class RenditionInfo:
+    width: int
+    height: int
+    format: str
+    bytes: int
+    key: str
+
+
+@dataclass(frozen=True)
+class ImageRecord:
+    id: str
+    owner_id: str
+    owner_name: str
+    original_key: str
+    filename: str
+    content_type: str
+    status: str
+    created_at: str
+    updated_at: str
+    error: str = ""
+    width: int = 0
+    height: int = 0
+    bytes: int = 0
+    renditions: tuple[RenditionInfo, ...] = field(default_factory=tuple)
+
+    @property
+    def is_ready(self) -> bool:
+        return self.status == STATUS_READY
+
+
+@dataclass(frozen=True)
+class RawKey:
+    """What an upload's key says: ``uploads/raw/<owner>/<image id>/<filename>``."""
+
+    owner_id: str
+    image_id: str
+    filename: str
+
+
+def safe_filename(filename: str) -> str:
+    """Return a short, key-safe version of a person's file name (letters, digits, ``.-_``)."""
+    name = unicodedata.normalize("NFKD", filename.replace("\\", "/").rsplit("/", 1)[-1])
+    name = name.encode("ascii", "ignore").decode()
+    stem, dot, ext = name.rpartition(".")
+    if not dot:
+        stem, ext = name, ""
+    ext = re.sub(r"[^A-Za-z0-9]+", "", ext)[:8]
+    stem = re.sub(r"[^A-Za-z0-9._-]+", "-", stem).strip(".-_") or "image"
+    stem = stem[: FILENAME_MAX_CHARS - len(ext) - 1].rstrip(".-_") or "image"
+    return f"{stem}.{ext}" if ext else stem
+
+
+def raw_key(*, owner_id: str, image_id: str, filename: str) -> str:
+    return f"{RAW_UPLOAD_PREFIX}{owner_id}/{image_id}/{safe_filename(filename)}"
+
+
+def parse_raw_key(key: str) -> RawKey | None:
+    """Return the parts of an upload key, or None when the key is not one the app handed out."""
+    if not key.startswith(RAW_UPLOAD_PREFIX):
+        return None
+    parts = key[len(RAW_UPLOAD_PREFIX) :].split("/")
+    if len(parts) != 3 or not all(parts) or not IMAGE_ID_PATTERN.match(parts[1]):
+        return None
+    return RawKey(owner_id=parts[0], image_id=parts[1], filename=parts[2])
+
+
+def upload_request_validate(*, filename: object, content_type: object, size: object) -> tuple[str, str, int]:
+    """Check an upload request; return (filename, content type, size) or raise ``ImageInvalid``."""
+    problems: dict[str, str] = {}
+    too_large = False
+    if not isinstance(filename, str) or not filename.strip():
+        problems["filename"] = "Give the file's name."
+    elif len(filename) > 255:
+        problems["filename"] = "The file name is longer than 255 characters."
+    if not isinstance(content_type, str):
+        problems["content_type"] = (
+            "Give the file's content type (image/jpeg, image/png, image/webp, image/gif)."
+        )
+    elif content_type == "image/svg+xml":
+        problems["content_type"] = "SVG images are not accepted (they can carry scripts)."
+    elif content_type not in ACCEPTED_CONTENT_TYPES:
+        problems["content_type"] = (
+            f"'{content_type[:60]}' is not accepted: upload a JPEG, PNG, WebP or GIF image."
+        )
+    if isinstance(size, bool) or not isinstance(size, int):
+        problems["size"] = "Give the file's size in bytes (a whole number)."
+    elif size < 1:
+        problems["size"] = "The file is empty."
+    elif size > MAX_BYTES:
+        problems["size"] = (
+            f"The file is {size / 1024 / 1024:.1f} MB; the limit is {MAX_BYTES // 1024 // 1024} MB."
+        )
+        too_large = True
+    if problems:
+        raise ImageInvalid(problems, too_large=too_large and len(problems) == 1)
+    assert isinstance(filename, str)
+    assert isinstance(content_type, str)
+    assert isinstance(size, int)
+    return filename.strip(), content_type, size

@@ -1,0 +1,48 @@
+"""Image reads."""
+
+from __future__ import annotations
+
+from typing import Any
+
+from uploads import storage
+from uploads.domain import LIST_LIMIT, ImageNotFound, ImageRecord
+from uploads.repository import ImageRepository
+
+
+def image_get_of(*, image_id: str, owner_id: str, repository: ImageRepository | None = None) -> ImageRecord:
+    """Return the owner's image; another user's image is reported as not found."""
+    image = (repository or ImageRepository()).get(image_id)
+    if image.owner_id != owner_id:
+        raise ImageNotFound()
+    return image
+
+
+def image_list_of(*, owner_id: str, repository: ImageRepository | None = None) -> list[ImageRecord]:
+    """Return the owner's images, newest first."""
+    return (repository or ImageRepository()).list_by_owner(owner_id, limit=LIST_LIMIT)
+
+
+def image_as_json(image: ImageRecord) -> dict[str, Any]:
+    """Return what the API and the pages' scripts show of an image (never the owner's email)."""
+    return {
+        "id": image.id,
+        "status": image.status,
+        "error": image.error or None,
+        "filename": image.filename,
+        "content_type": image.content_type,
+        "width": image.width or None,
+        "height": image.height or None,
+        "bytes": image.bytes or None,
+        "created_at": image.created_at,
+        "markdown": f"![{image.filename.rsplit('.', 1)[0]}](image:{image.id})",
+        "renditions": [
+            {
+                "width": r.width,
+                "height": r.height,
+                "format": r.format,
+                "bytes": r.bytes,
+                "url": storage.object_url(r.key),
+            }
+            for r in image.renditions
+        ],
+    }

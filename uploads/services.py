@@ -1,0 +1,202 @@
+"""Image writes: hand out an upload, process it, delete it."""
+
+from __future__ import annotations
+
+import logging
+import re
+import time
+import uuid
+from dataclasses import dataclass
+from datetime import UTC, datetime
+from typing import Any
+
+from cloud import aws
+from cloud.resources import TTL_ATTRIBUTE
+from common import ratelimit
+from uploads import storage
+from uploads.domain import (
+    MAX_BYTES,
+    STATUS_PROCESSING,
+    UPLOAD_EXPIRY_SECONDS,
+    ImageGone,
+    ImageInUse,
+    ImageNotFound,
+    ImageRecord,
+    ImageRejected,
+    RenditionInfo,
+    raw_key,
+    safe_filename,
+    upload_request_validate,
+)
+from uploads.pictures import ready_image_forget
+from uploads.repository import ImageRepository
+
+logger = logging.getLogger(__name__)
+
+UPLOADS_PER_HOUR = 200  # generous for a photo essay, stops a script filling the bucket
+
+
+@dataclass(frozen=True)
+class UploadTicket:
+    """What the browser needs to send the file straight to S3."""
+
+    image: ImageRecord
+    url: str
+    fields: dict[str, str]
+
+
+def _now() -> str:
+    return datetime.now(UTC).isoformat(timespec="milliseconds")
+
+
+def image_create_upload(
+    *,
+    owner_id: str,
+    owner_name: str,
+    filename: object,
+    content_type: object,
+    size: object,
+    repository: ImageRepository | None = None,
+    s3: Any | None = None,
+) -> UploadTicket:
+    """Record a new image (``processing``) and return a presigned POST for its file.
+
+    The policy allows 1 B - 20 MB and ``image/*`` only, for a few minutes. The processor checks
+    everything again: the local emulator does not enforce POST policies.
+    """
+    name, ctype, _ = upload_request_validate(filename=filename, content_type=content_type, size=size)
+    ratelimit.hit("image-upload", owner_id, limit=UPLOADS_PER_HOUR, per_seconds=3600)
+    repository = repository or ImageRepository()
+    image_id = uuid.uuid4().hex
+    key = raw_key(owner_id=owner_id, image_id=image_id, filename=name)
+    now = _now()
+    record = ImageRecord(
+        id=image_id,
+        owner_id=owner_id,
+        owner_name=owner_name,
+        original_key=key,
+        filename=safe_filename(name),
+        content_type=ctype,
+        status=STATUS_PROCESSING,
+        created_at=now,
+        updated_at=now,
+    )
+    post = (s3 or aws.client("s3")).generate_presigned_post(
+        Bucket=aws.names().media_bucket,
+        Key=key,
+        Fields={"Content-Type": ctype},
+        Conditions=[["content-length-range", 1, MAX_BYTES], ["starts-with", "$Content-Type", "image/"]],
+        ExpiresIn=UPLOAD_EXPIRY_SECONDS,
+    )
+    repository.create(record)
+    logger.info("image upload created", extra={"image_id": image_id, "owner_id": owner_id})
+    return UploadTicket(image=record, url=post["url"], fields=post["fields"])
+
+
+def image_process(
+    *, image_id: str, key: str, repository: ImageRepository | None = None
+) -> ImageRecord | None:
+    """Make the renditions of an uploaded file and record them; return the record.
+
+    Idempotent: a ready or failed image is returned as it is, and the same bytes always give the
+    same renditions under the same keys. A file that cannot be an image marks the record failed with
+    its reason (processing it again would fail again). Anything else (the network, throttling)
+    raises, so the message is retried. Returns None when the image was deleted.
+    """
+    # Pillow is imported here, not at module level: web requests never need it (cold start).
+    from uploads.renditions import image_renditions, rendition_key
+
+    repository = repository or ImageRepository()
+    try:
+        record = repository.get(image_id)
+    except ImageNotFound:
+        logger.warning("upload without an image record", extra={"image_id": image_id, "key": key})
+        return None
+    if record.status != STATUS_PROCESSING:
+        return record
+    if record.original_key != key:
+        logger.warning("upload key does not match the record", extra={"image_id": image_id, "key": key})
+        return record
+    try:
+        data = _read_upload(key)
+        result = image_renditions(data)
+    except ImageRejected as rejected:
+        logger.info("image refused", extra={"image_id": image_id, "reason": rejected.reason})
+        try:
+            return repository.mark_failed(image_id, error=rejected.reason, now=_now())
+        except ImageGone:
+            return None
+    infos = []
+    for rendition in result.renditions:
+        rkey = rendition_key(image_id=image_id, rendition=rendition)
+        storage.rendition_save(key=rkey, data=rendition.data)
+        infos.append(
+            RenditionInfo(
+                width=rendition.width,
+                height=rendition.height,
+                format=rendition.format,
+                bytes=len(rendition.data),
+                key=rkey,
+            )
+        )
+    try:
+        record = repository.mark_ready(
+            image_id, width=result.width, height=result.height, size=len(data), renditions=infos, now=_now()
+        )
+    except ImageGone:
+        # Deleted while we worked: take back what we wrote, leave nothing behind.
+        for info in infos:
+            storage.object_delete(info.key)
+        storage.object_delete(key)
+        return None
+    logger.info("image ready", extra={"image_id": image_id, "renditions": len(infos)})
+    return record
+
+
+def _read_upload(key: str) -> bytes:
+    """Return the uploaded bytes; refuse a missing or oversize file before reading it."""
+    store = storage.rendition_storage()
+    if not store.exists(key):
+        raise ImageRejected("The uploaded file is gone. Upload it again.")
+    size = store.size(key)
+    if size > MAX_BYTES:
+        raise ImageRejected(
+            f"The file is {size / 1024 / 1024:.1f} MB; the limit is {MAX_BYTES // 1024 // 1024} MB."
+        )
+    return storage.object_read(key)
+
+
+def image_used_by(*, image: ImageRecord, repository: ImageRepository | None = None) -> list[str]:
+    """Return the titles of the owner's articles that show ``image`` (as cover or in the body)."""
+    repository = repository or ImageRepository()
+    reference = re.compile(rf"\(\s*image:{re.escape(image.id)}\s*[)\s]")
+    titles = []
+    now = time.time()
+    for article in repository.owner_articles(image.owner_id):
+        if article.get(TTL_ATTRIBUTE) is not None and float(article[TTL_ATTRIBUTE]) <= now:
+            continue  # expired: no longer shown, DynamoDB deletes it late
+        body = str(article.get("body", ""))
+        if article.get("cover_image_id") == image.id or reference.search(body):
+            titles.append(str(article.get("title") or article.get("slug") or "an untitled article"))
+    return titles
+
+
+def image_delete(*, image_id: str, owner_id: str, repository: ImageRepository | None = None) -> None:
+    """Delete the image's record, renditions and upload; refuse while an article shows it.
+
+    Only the owner may delete (another user's image is reported as not found, so ids leak nothing).
+    """
+    repository = repository or ImageRepository()
+    image = repository.get(image_id)
+    if image.owner_id != owner_id:
+        raise ImageNotFound()
+    used_by = image_used_by(image=image, repository=repository)
+    if used_by:
+        raise ImageInUse(used_by)
+    # The record goes first: a processor still at work then sees ImageGone and cleans up after itself.
+    repository.delete(image_id)
+    ready_image_forget(image_id)
+    for rendition in image.renditions:
+        storage.object_delete(rendition.key)
+    storage.object_delete(image.original_key)
+    logger.info("image deleted", extra={"image_id": image_id, "owner_id": owner_id})

@@ -1,0 +1,10 @@
+from django.urls import path
+
+from uploads import views
+
+app_name = "uploads"
+
+urlpatterns = [
+    path("", views.image_list, name="list"),
+    path("<str:image_id>/delete/", views.image_delete, name="delete"),
+]
