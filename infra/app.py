@@ -1,4 +1,4 @@
-"""``cdk synth`` / ``cdk deploy`` entry point (infra/cdk.json runs ``python -m infra.app``).
+"""``cdk synth`` / ``cdk deploy`` entry point (infra/cdk.json runs ``python app.py`` in infra/).
 
 Context: ``-c stage=production`` (a stage of zappa_settings.json), ``-c site_origin=https://blog.example.com``
 (CORS for browser uploads), ``-c alarm_email=ops@example.com`` (optional alarm subscription).
@@ -8,14 +8,17 @@ from __future__ import annotations
 
 import json
 import os
+import sys
 from pathlib import Path
 from typing import Any
 
-from aws_cdk import App
+# `cdk` runs this file from infra/ (cdk.json); the app imports the project's packages.
+sys.path.insert(0, str(Path(__file__).resolve().parent.parent))
 
-from infra.config import stage_config
-from infra.stacks import build_app
+from aws_cdk import App  # noqa: E402
 
+from infra.config import stage_config  # noqa: E402
+from infra.stacks import build_app  # noqa: E402
 
 CDK_JSON = Path(__file__).resolve().parent / "cdk.json"
 
@@ -26,7 +29,7 @@ def new_app(**context: Any) -> App:
 
 
 def main() -> None:
-    app = App()
+    app = new_app()
     config = stage_config(
         str(app.node.try_get_context("stage") or "production"),
         site_origin=str(app.node.try_get_context("site_origin") or "*"),

@@ -2,6 +2,8 @@
 
 from __future__ import annotations
 
+from typing import Any
+
 from aws_cdk import Duration, RemovalPolicy
 from aws_cdk import aws_cloudfront as cloudfront
 from aws_cdk import aws_cloudfront_origins as origins
@@ -19,21 +21,22 @@ from infra.config import StageConfig
 RAW_UPLOAD_DAYS = 14  # = the DLQ's retention: a redriven upload message still finds its object
 ATHENA_RESULTS_DAYS = 7  # query results are reused for minutes; a week covers CSV downloads
 DLQ_RETENTION = Duration.days(14)  # SQS's maximum: time to notice, fix and redrive
+ABORT_INCOMPLETE_UPLOADS = s3.LifecycleRule(
+    id="abort-incomplete-uploads", abort_incomplete_multipart_upload_after=Duration.days(1)
+)
 VISIBILITY_FACTOR = 6  # AWS's advice for an SQS event source: 6x the function timeout
 
+TABLE: dict[str, Any] = TABLE_DEFINITION
 _ATTRIBUTE_TYPES = {"S": dynamodb.AttributeType.STRING, "N": dynamodb.AttributeType.NUMBER}
 
 
-def _key_schema(key_schema: list[dict[str, str]]) -> dict[str, dynamodb.Attribute]:
-    types = {
-        a["AttributeName"]: _ATTRIBUTE_TYPES[a["AttributeType"]]
-        for a in TABLE_DEFINITION["AttributeDefinitions"]
-    }
+def _key_schema(key_schema: list[dict[str, str]]) -> tuple[dynamodb.Attribute, dynamodb.Attribute | None]:
+    """Return the (partition, sort) key attributes of a ``KeySchema`` from ``TABLE_DEFINITION``."""
+    types = {a["AttributeName"]: _ATTRIBUTE_TYPES[a["AttributeType"]] for a in TABLE["AttributeDefinitions"]}
     keys = {k["KeyType"]: k["AttributeName"] for k in key_schema}
-    attributes = {"partition_key": dynamodb.Attribute(name=keys["HASH"], type=types[keys["HASH"]])}
-    if "RANGE" in keys:
-        attributes["sort_key"] = dynamodb.Attribute(name=keys["RANGE"], type=types[keys["RANGE"]])
-    return attributes
+    partition = dynamodb.Attribute(name=keys["HASH"], type=types[keys["HASH"]])
+    sort = dynamodb.Attribute(name=keys["RANGE"], type=types[keys["RANGE"]]) if "RANGE" in keys else None
+    return partition, sort
 
 
 class DataResources(Construct):
@@ -43,11 +46,13 @@ class DataResources(Construct):
         super().__init__(scope, construct_id)
         names = config.names
 
+        partition_key, sort_key = _key_schema(TABLE["KeySchema"])
         self.table = dynamodb.Table(
             self,
             "Table",
             table_name=names.table,
-            **_key_schema(TABLE_DEFINITION["KeySchema"]),
+            partition_key=partition_key,
+            sort_key=sort_key,
             billing_mode=dynamodb.BillingMode.PAY_PER_REQUEST,
             point_in_time_recovery_specification=dynamodb.PointInTimeRecoverySpecification(
                 point_in_time_recovery_enabled=True
@@ -57,10 +62,12 @@ class DataResources(Construct):
             deletion_protection=True,
             removal_policy=RemovalPolicy.RETAIN,
         )
-        for index in TABLE_DEFINITION["GlobalSecondaryIndexes"]:
+        for index in TABLE["GlobalSecondaryIndexes"]:
+            index_partition, index_sort = _key_schema(index["KeySchema"])
             self.table.add_global_secondary_index(
                 index_name=index["IndexName"],
-                **_key_schema(index["KeySchema"]),
+                partition_key=index_partition,
+                sort_key=index_sort,
                 projection_type=dynamodb.ProjectionType[index["Projection"]["ProjectionType"]],
             )
 
@@ -90,9 +97,7 @@ class DataResources(Construct):
                     prefix=RAW_UPLOAD_PREFIX,
                     expiration=Duration.days(RAW_UPLOAD_DAYS),
                 ),
-                s3.LifecycleRule(
-                    id="abort-incomplete-uploads", abort_incomplete_multipart_upload_after=Duration.days(1)
-                ),
+                ABORT_INCOMPLETE_UPLOADS,
             ],
             # Browsers POST files straight to the bucket (presigned POST) from the blog's origin.
             cors=[
@@ -108,9 +113,7 @@ class DataResources(Construct):
             "Lake",
             names.lake_bucket,
             lifecycle_rules=[
-                s3.LifecycleRule(
-                    id="abort-incomplete-uploads", abort_incomplete_multipart_upload_after=Duration.days(1)
-                ),
+                ABORT_INCOMPLETE_UPLOADS,
             ],
         )
         self.athena_results_bucket = self._bucket(
@@ -118,9 +121,7 @@ class DataResources(Construct):
             names.athena_results_bucket,
             lifecycle_rules=[
                 s3.LifecycleRule(id="expire-query-results", expiration=Duration.days(ATHENA_RESULTS_DAYS)),
-                s3.LifecycleRule(
-                    id="abort-incomplete-uploads", abort_incomplete_multipart_upload_after=Duration.days(1)
-                ),
+                ABORT_INCOMPLETE_UPLOADS,
             ],
         )
 
@@ -165,11 +166,13 @@ class DataResources(Construct):
                 {"id": "AwsSolutions-CFR1", "reason": "A public blog's images: readers come from anywhere."},
                 {
                     "id": "AwsSolutions-CFR2",
-                    "reason": "Static, content-addressed images behind a cache; WAF costs more than it protects.",
+                    "reason": "Static, content-addressed images behind a cache; "
+                    "WAF costs more than it protects.",
                 },
                 {
                     "id": "AwsSolutions-CFR3",
-                    "reason": "Standard logs need an ACL-enabled bucket; CloudFront metrics suffice for images.",
+                    "reason": "Standard logs need an ACL-enabled bucket; "
+                    "CloudFront metrics suffice for images.",
                 },
                 {
                     "id": "AwsSolutions-CFR4",

@@ -51,7 +51,8 @@ class IdentityResources(Construct):
                 },
                 {
                     "id": "AwsSolutions-COG8",
-                    "reason": "The Plus plan (threat protection) costs per MAU; the app rate-limits sign-ins.",
+                    "reason": "The Plus plan (threat protection) costs per MAU; "
+                    "the app rate-limits sign-ins.",
                 },
             ],
         )

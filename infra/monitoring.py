@@ -17,6 +17,7 @@ from constructs import Construct
 from infra.config import StageConfig
 
 PERIOD = Duration.minutes(5)
+AT_LEAST = cloudwatch.ComparisonOperator.GREATER_THAN_OR_EQUAL_TO_THRESHOLD
 LAMBDA_ERRORS_IN_5_MINUTES = 5  # one poison upload alone fails 3 times before the DLQ alarm says so
 ITERATOR_AGE_MS = 5 * 60 * 1000  # the lake may lag 15 min (Firehose buffer); the stream must not add to it
 
@@ -153,8 +154,9 @@ class Monitoring(Construct):
         self.dashboard = cloudwatch.Dashboard(self, "Dashboard", dashboard_name=f"{config.prefix}-pipeline")
         self.dashboard.add_widgets(
             cloudwatch.TextWidget(
-                markdown=f"# {config.prefix}\nAPI Gateway -> Lambda `{config.function_name}` -> DynamoDB `{names.table}` "
-                f"-> stream -> Firehose `{names.firehose_stream}` -> S3 lake -> Athena. Uploads: S3 -> SQS -> Lambda.",
+                markdown=f"# {config.prefix}\nAPI Gateway -> Lambda `{config.function_name}` -> "
+                f"DynamoDB `{names.table}` -> stream -> Firehose `{names.firehose_stream}` -> S3 lake -> "
+                "Athena. Uploads: S3 -> SQS -> Lambda.",
                 width=24,
                 height=2,
             ),
@@ -186,7 +188,7 @@ class Monitoring(Construct):
         threshold: float,
         description: str,
         *,
-        comparison: cloudwatch.ComparisonOperator = cloudwatch.ComparisonOperator.GREATER_THAN_OR_EQUAL_TO_THRESHOLD,
+        comparison: cloudwatch.ComparisonOperator = AT_LEAST,
     ) -> cloudwatch.Alarm:
         alarm = cloudwatch.Alarm(
             self,

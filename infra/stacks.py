@@ -77,7 +77,8 @@ class BlogStack(Stack):
             [
                 NagPackSuppression(
                     id="AwsSolutions-IAM4",
-                    reason="CDK's bucket-notification custom resource; it only logs with the basic execution role.",
+                    reason="CDK's bucket-notification custom resource; "
+                    "it only logs with the basic execution role.",
                     applies_to=[
                         "Policy::arn:<AWS::Partition>:iam::aws:policy/service-role/AWSLambdaBasicExecutionRole"
                     ],
@@ -111,7 +112,7 @@ def build_app(
         stream_arn=blog.data.table.table_stream_arn or "",
         stream_dlq=blog.data.stream_dlq,
         env=env,
-        description=f"Serverless blog {config.stage}: table stream -> {config.function_name} (after zappa deploy)",
+        description=f"Serverless blog {config.stage}: stream -> {config.function_name} (after zappa deploy)",
     )
     wiring.add_stack_dependency(blog) if hasattr(wiring, "add_stack_dependency") else wiring.add_dependency(
         blog

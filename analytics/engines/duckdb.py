@@ -32,7 +32,7 @@ import uuid
 from collections import OrderedDict
 from concurrent.futures import ThreadPoolExecutor
 from dataclasses import dataclass
-from datetime import date
+from datetime import date, timedelta
 from typing import Any
 
 import duckdb
@@ -51,6 +51,7 @@ logger = logging.getLogger(__name__)
 # Firehose itself holds records up to 60 s before writing them, so a listing a few seconds old hides
 # nothing the pipeline has not delayed longer; listing thousands of objects costs more than a query.
 LISTING_TTL_SECONDS = 5.0
+KEPT_LISTINGS = 64  # one per date range asked recently
 KEPT_RUNS = 200  # the page polls a run right after it starts; older runs can be run again
 DOWNLOAD_THREADS = 8  # S3 GETs overlap their latency; the emulator answers them in parallel
 
@@ -180,6 +181,23 @@ def objects_in(objects: list[LakeObject], partitions: DateRange | None) -> list[
     return [o for o in objects if o.dt is not None and partitions.contains(date.fromisoformat(o.dt))]
 
 
+def key_ranges(prefix: str, partitions: DateRange | None) -> list[tuple[str | None, str | None]]:
+    """Return (StartAfter, stop-at) key bounds that cover ``partitions`` in both lake layouts.
+
+    Firehose's keys sort by day in either layout (``<prefix>yyyy/MM/dd/HH/...`` locally,
+    ``<prefix>dt=yyyy-MM-dd/...`` in AWS), so a date range is one key range per layout and the
+    listing skips the other days. None: the whole location.
+    """
+    if partitions is None:
+        return [(None, None)]
+    after = partitions.last + timedelta(days=1)
+    first = partitions.first
+    return [
+        (f"{prefix}{first:%Y/%m/%d}" if first else None, f"{prefix}{after:%Y/%m/%d}"),
+        (f"{prefix}dt={first:%Y-%m-%d}" if first else f"{prefix}dt=", f"{prefix}dt={after:%Y-%m-%d}"),
+    ]
+
+
 @functools.lru_cache(maxsize=256)
 def transpile(sql: str) -> str:
     """Return Athena-dialect ``sql`` in DuckDB's dialect."""
@@ -234,7 +252,12 @@ class _Mirror:
 
         def fetch(obj: LakeObject) -> pa.Table | None:
             body = s3.get_object(Bucket=self.spec.bucket, Key=obj.key)["Body"].read()
-            table = self._parse(body)
+            try:
+                table = self._parse(body)
+            except (pa.ArrowInvalid, OSError) as error:
+                raise LakeError(
+                    f"the lake object {obj.key} is not {self.spec.fmt} of the table's columns: {error}"
+                ) from error
             if table is None:
                 return None
             return table.append_column("dt", pa.array([obj.dt] * table.num_rows, pa.string())).append_column(
@@ -263,10 +286,7 @@ class _Mirror:
             options = pa_json.ParseOptions(
                 explicit_schema=self._arrow_schema, unexpected_field_behavior="ignore"
             )
-            try:
-                return pa_json.read_json(io.BytesIO(body), parse_options=options)
-            except pa.ArrowInvalid as error:
-                raise LakeError(f"a lake object is not JSON lines of the table's columns: {error}") from error
+            return pa_json.read_json(io.BytesIO(body), parse_options=options)
         table = pq.read_table(io.BytesIO(body))
         present = set(table.column_names)
         return pa.table(
@@ -302,7 +322,7 @@ class DuckDBEngine:
         self._connection = duckdb.connect(":memory:", config={"enable_external_access": False})
         self._mirrors: dict[TableSpec, _Mirror] = {}
         self._runs: OrderedDict[str, Run] = OrderedDict()
-        self._listings: dict[TableSpec, tuple[float, list[LakeObject]]] = {}
+        self._listings: dict[tuple[TableSpec, DateRange | None], tuple[float, list[LakeObject]]] = {}
 
     def table_spec(self) -> TableSpec:
         names = aws.names()
@@ -316,24 +336,34 @@ class DuckDBEngine:
             ) from error
         return table_spec_from_glue(table["Table"], database=names.glue_database)
 
-    def lake_objects(self, spec: TableSpec) -> list[LakeObject]:
-        """Return every object under the table's location, with its ``dt`` partition.
+    def lake_objects(self, spec: TableSpec, partitions: DateRange | None = None) -> list[LakeObject]:
+        """Return the objects under the table's location that may hold ``partitions`` (all when None).
 
         A listing is reused for ``LISTING_TTL_SECONDS`` (see there why).
         """
-        listed_at, objects = self._listings.get(spec, (0.0, []))
+        cache_key = (spec, partitions)
+        listed_at, objects = self._listings.get(cache_key, (0.0, []))
         if time.monotonic() - listed_at < LISTING_TTL_SECONDS:
             return objects
-        objects = self._list(spec)
-        self._listings[spec] = (time.monotonic(), objects)
+        objects = [
+            o
+            for start_after, stop_at in key_ranges(spec.prefix, partitions)
+            for o in self._list(spec, start_after=start_after, stop_at=stop_at)
+        ]
+        if len(self._listings) >= KEPT_LISTINGS:
+            self._listings.clear()
+        self._listings[cache_key] = (time.monotonic(), objects)
         return objects
 
-    def _list(self, spec: TableSpec) -> list[LakeObject]:
+    def _list(self, spec: TableSpec, *, start_after: str | None, stop_at: str | None) -> list[LakeObject]:
         paginator = aws.client("s3").get_paginator("list_objects_v2")
-        objects = []
-        for page in paginator.paginate(Bucket=spec.bucket, Prefix=spec.prefix):
+        extra = {"StartAfter": start_after} if start_after else {}
+        objects: list[LakeObject] = []
+        for page in paginator.paginate(Bucket=spec.bucket, Prefix=spec.prefix, **extra):
             for item in page.get("Contents", []):
                 key = item["Key"]
+                if stop_at is not None and key >= stop_at:
+                    return objects
                 if key.endswith("/"):
                     continue
                 objects.append(
@@ -354,7 +384,7 @@ class DuckDBEngine:
         try:
             with self._lock:
                 spec = self.table_spec()
-                wanted = objects_in(self.lake_objects(spec), query.partitions)
+                wanted = objects_in(self.lake_objects(spec, query.partitions), query.partitions)
                 mirror = self._mirror(spec)
                 mirror.sync(aws.client("s3"), wanted, query.partitions)
                 mirror.expose(query.partitions)

@@ -212,3 +212,19 @@ def test_a_query_athena_refuses_to_start_is_a_503(
     assert response.status_code == 503
     assert response.json()["error"]["code"] == "engine_unavailable"
     assert "Workgroup is disabled" in response.json()["error"]["message"]
+
+
+@pytest.mark.usefixtures("slow_queries")
+def test_the_page_and_csv_do_not_wait_for_a_slow_query(
+    engine: AthenaEngine, monkeypatch: pytest.MonkeyPatch, signed_in: Any
+) -> None:
+    from cloud.local.bootstrap import DEMO_ADMIN_PASSWORD
+
+    monkeypatch.setattr(athena_module, "START_WAIT_SECONDS", 0)
+    client = signed_in("admin", DEMO_ADMIN_PASSWORD)
+    page = client.get("/analytics/?report=devices&start=2001-03-10&end=2001-03-16")
+    assert page.status_code == 200
+    assert "Running (queued)" in page.content.decode()  # analytics.js polls the run, then draws it
+    csv_response = client.get("/analytics/reports/devices.csv?start=2001-03-10&end=2001-03-16")
+    assert csv_response.status_code == 202
+    assert csv_response["Retry-After"] == "5"

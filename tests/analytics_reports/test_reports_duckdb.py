@@ -173,3 +173,23 @@ def test_console_queries_cannot_reach_local_files() -> None:
     result = services.console_run_start(sql="SELECT * FROM read_csv('/etc/hostname')")
     assert result.status == "failed"
     assert "Permission" in (result.error or "")
+
+
+def test_a_malformed_lake_object_fails_the_run_and_names_it() -> None:
+    from cloud import aws
+
+    key = "events/2001/05/01/10/broken-object"
+    aws.client("s3").put_object(
+        Bucket=aws.names().lake_bucket, Key=key, Body=b'{"event_id": "x", "like_count": "many"}\n'
+    )
+    try:
+        result = services.report_run_start(
+            report_id="devices",
+            raw_parameters={"start": "2001-05-01", "end": "2001-05-01"},
+            today=date(2001, 6, 1),
+        )
+    finally:
+        aws.client("s3").delete_object(Bucket=aws.names().lake_bucket, Key=key)
+    assert result.status == "failed"
+    assert key in (result.error or "")
+    assert result.rows == ()

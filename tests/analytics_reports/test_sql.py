@@ -111,3 +111,31 @@ def test_the_console_adds_or_lowers_the_row_limit() -> None:
     union = console_query("SELECT 1 AS a UNION ALL SELECT 2")
     assert union.startswith("SELECT * FROM (")
     assert union.endswith(f"LIMIT {CONSOLE_MAX_ROWS}")
+
+
+def test_listing_key_ranges_cover_both_lake_layouts() -> None:
+    from analytics.engines.duckdb import key_ranges
+    from analytics.lake import partition_from_key
+    from analytics.reports.parameters import DateRange
+
+    ranges = key_ranges("events/", DateRange(first=date(2001, 3, 10), last=date(2001, 3, 17)))
+    inside = [
+        "events/2001/03/10/00/s-1",
+        "events/2001/03/17/23/s-2",
+        "events/dt=2001-03-10/a",
+        "events/dt=2001-03-17/b",
+    ]
+    outside = [
+        "events/2001/03/09/23/s-3",
+        "events/2001/03/18/00/s-4",
+        "events/dt=2001-03-09/c",
+        "events/dt=2001-03-18/d",
+    ]
+
+    def listed(key: str) -> bool:
+        return any((after is None or key > after) and (stop is None or key < stop) for after, stop in ranges)
+
+    assert all(listed(key) for key in inside)
+    assert not any(listed(key) for key in outside)
+    assert {partition_from_key(k) for k in inside} == {"2001-03-10", "2001-03-17"}
+    assert key_ranges("events/", None) == [(None, None)]

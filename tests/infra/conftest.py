@@ -12,12 +12,12 @@ os.environ.setdefault("JSII_SILENCE_WARNING_DEPRECATED_NODE_VERSION", "1")
 
 pytest.importorskip("aws_cdk", reason="requirements/infra.txt is not installed (make install does it)")
 
-from aws_cdk import Stack  # noqa: E402
-from aws_cdk.assertions import Annotations, Template  # noqa: E402
+from aws_cdk import Stack
+from aws_cdk.assertions import Annotations, Template
 
-from infra.app import new_app  # noqa: E402
-from infra.config import StageConfig, stage_config  # noqa: E402
-from infra.stacks import BlogStack, build_app  # noqa: E402
+from infra.app import new_app
+from infra.config import StageConfig, stage_config
+from infra.stacks import BlogStack, build_app
 
 
 @dataclass(frozen=True)

@@ -3,6 +3,7 @@
 from __future__ import annotations
 
 import json
+from collections.abc import Mapping
 from typing import Any
 
 from aws_cdk.assertions import Match
@@ -13,10 +14,13 @@ from infra.config import zappa_stage
 
 from .conftest import Synthesized
 
+TABLE: dict[str, Any] = TABLE_DEFINITION
 
-def _only(resources: dict[str, Any]) -> dict[str, Any]:
+
+def _only(resources: Mapping[str, Mapping[str, Any]]) -> dict[str, Any]:
     assert len(resources) == 1, list(resources)
-    return next(iter(resources.values()))["Properties"]
+    properties: dict[str, Any] = next(iter(resources.values()))["Properties"]
+    return properties
 
 
 def _named(synthesized: Synthesized, type_: str, key: str, name: str) -> dict[str, Any]:
@@ -33,15 +37,13 @@ def test_table_is_the_one_the_app_and_bootstrap_define(synthesized: Synthesized)
     assert table["StreamSpecification"] == {"StreamViewType": "NEW_AND_OLD_IMAGES"}
     assert table["TimeToLiveSpecification"] == {"AttributeName": TTL_ATTRIBUTE, "Enabled": True}
     assert table["DeletionProtectionEnabled"] is True
-    assert table["KeySchema"] == TABLE_DEFINITION["KeySchema"]
-    assert sorted(table["AttributeDefinitions"], key=str) == sorted(
-        TABLE_DEFINITION["AttributeDefinitions"], key=str
-    )
+    assert table["KeySchema"] == TABLE["KeySchema"]
+    assert sorted(table["AttributeDefinitions"], key=str) == sorted(TABLE["AttributeDefinitions"], key=str)
     indexes = {i["IndexName"]: i for i in table["GlobalSecondaryIndexes"]}
-    for expected in TABLE_DEFINITION["GlobalSecondaryIndexes"]:
+    for expected in TABLE["GlobalSecondaryIndexes"]:
         assert indexes[expected["IndexName"]]["KeySchema"] == expected["KeySchema"]
         assert indexes[expected["IndexName"]]["Projection"] == expected["Projection"]
-    assert len(indexes) == len(TABLE_DEFINITION["GlobalSecondaryIndexes"])
+    assert len(indexes) == len(TABLE["GlobalSecondaryIndexes"])
 
 
 def test_buckets_are_encrypted_private_and_tls_only(synthesized: Synthesized) -> None:
@@ -74,7 +76,8 @@ def test_lifecycle_rules_expire_raw_uploads_and_query_results(synthesized: Synth
         "LifecycleConfiguration"
     ]["Rules"]
     raw = next(rule for rule in media if rule.get("Prefix") == RAW_UPLOAD_PREFIX)
-    assert raw["Status"] == "Enabled" and raw["ExpirationInDays"] == 14
+    assert raw["Status"] == "Enabled"
+    assert raw["ExpirationInDays"] == 14
     results = _named(synthesized, "AWS::S3::Bucket", "BucketName", names.athena_results_bucket)
     assert {"ExpirationInDays": 7, "Id": "expire-query-results", "Status": "Enabled"} in results[
         "LifecycleConfiguration"
@@ -82,7 +85,8 @@ def test_lifecycle_rules_expire_raw_uploads_and_query_results(synthesized: Synth
     cors = _named(synthesized, "AWS::S3::Bucket", "BucketName", names.media_bucket)["CorsConfiguration"][
         "CorsRules"
     ]
-    assert cors[0]["AllowedOrigins"] == ["https://blog.example.com"] and "POST" in cors[0]["AllowedMethods"]
+    assert cors[0]["AllowedOrigins"] == ["https://blog.example.com"]
+    assert "POST" in cors[0]["AllowedMethods"]
 
 
 def test_upload_queue_redrives_to_its_dlq_after_three_receives_and_outlasts_the_function(
@@ -207,9 +211,8 @@ def test_stream_mapping_targets_zappas_function_with_failure_handling(synthesize
     assert "blog-production" in json.dumps(mapping["FunctionName"])
     destination = json.dumps(mapping["DestinationConfig"]["OnFailure"]["Destination"])
     assert "StreamDlq" in destination  # the stream DLQ's ARN, imported from the blog stack
-    assert "Table" in json.dumps(mapping["EventSourceArn"]) and "StreamArn" in json.dumps(
-        mapping["EventSourceArn"]
-    )
+    assert "Table" in json.dumps(mapping["EventSourceArn"])
+    assert "StreamArn" in json.dumps(mapping["EventSourceArn"])
 
 
 def test_zappa_creates_the_sqs_mapping_and_agrees_with_infra(synthesized: Synthesized) -> None:
@@ -218,7 +221,8 @@ def test_zappa_creates_the_sqs_mapping_and_agrees_with_infra(synthesized: Synthe
     assert event["event_source"]["arn"].rsplit(":", 1)[1] == synthesized.config.names.upload_queue
     # Zappa sends no FunctionResponseTypes: one message per batch, failures raised (cloud.lambda_handlers).
     assert event["event_source"]["batch_size"] == 1
-    assert zappa["manage_roles"] is False and zappa["role_name"] == synthesized.config.lambda_role_name
+    assert zappa["manage_roles"] is False
+    assert zappa["role_name"] == synthesized.config.lambda_role_name
     assert synthesized.wiring.find_resources("AWS::Lambda::EventSourceMapping").keys().__len__() == 1
     assert synthesized.blog.find_resources("AWS::Lambda::EventSourceMapping") == {}
 
@@ -231,7 +235,8 @@ def test_function_role_has_only_the_least_privilege_managed_policy(synthesized: 
     assert role["AssumeRolePolicyDocument"]["Statement"] == [
         {"Action": "sts:AssumeRole", "Effect": "Allow", "Principal": {"Service": "lambda.amazonaws.com"}}
     ]
-    assert "Policies" not in role and len(role["ManagedPolicyArns"]) == 1
+    assert "Policies" not in role
+    assert len(role["ManagedPolicyArns"]) == 1
     policy = _named(synthesized, "AWS::IAM::ManagedPolicy", "ManagedPolicyName", "blog-production-app")
     statements = policy["PolicyDocument"]["Statement"]
     for statement in statements:
@@ -289,7 +294,8 @@ def test_alarms_cover_dlqs_firehose_lambda_and_the_stream_and_notify_the_topic(
         assert alarm["Properties"]["AlarmActions"] == [{"Ref": topic_id}]
         assert alarm["Properties"]["TreatMissingData"] == "notBreaching"
     for dlq in _alarm_on(synthesized, "ApproximateNumberOfMessagesVisible"):
-        assert dlq["Threshold"] == 1 and dlq["ComparisonOperator"] == "GreaterThanOrEqualToThreshold"
+        assert dlq["Threshold"] == 1
+        assert dlq["ComparisonOperator"] == "GreaterThanOrEqualToThreshold"
     synthesized.blog.has_resource_properties("AWS::SNS::Topic", {"TopicName": "blog-production-alarms"})
 
 
@@ -311,8 +317,8 @@ def test_dashboard_shows_the_whole_pipeline(synthesized: Synthesized) -> None:
 
 def test_cdk_nag_aws_solutions_finds_no_unsuppressed_error(synthesized: Synthesized) -> None:
     pattern = Match.string_like_regexp("AwsSolutions-.*")
-    for annotations in (synthesized.blog_annotations, synthesized.wiring_annotations):
-        errors = annotations.find_error("*", pattern)
+    for found in (synthesized.blog_annotations, synthesized.wiring_annotations):
+        errors = found.find_error("*", pattern)
         assert errors == [], [f"{e.id}: {str(e.entry.data)[:200]}" for e in errors]
     # The pack did run: it warns about optional MFA, which we accept (warnings are not suppressed).
     assert synthesized.blog_annotations.find_warning("*", Match.string_like_regexp("AwsSolutions-COG2.*"))

@@ -222,3 +222,15 @@ def test_delete_refused_while_an_article_shows_the_image(uploaded: Uploaded, own
     assert refused.value.articles == ["Inline"]  # the expired article no longer counts
     assert "Inline" in refused.value.message
     assert ImageRepository().get(body_ticket.image.id).is_ready
+
+
+def test_every_record_of_a_message_is_handled(uploaded: Uploaded) -> None:
+    """The seed handled only ``Records[0]``; a notification may carry several."""
+    first, first_message = uploaded(images.tiny(), content_type="image/png")
+    second, second_message = uploaded(images.webp((500, 400)), content_type="image/webp")
+    combined = json.loads(first_message["Body"])
+    combined["Records"] += json.loads(second_message["Body"])["Records"]
+    message = {**first_message, "Body": json.dumps(combined)}
+    assert handle(sqs_event(message)) == {"batchItemFailures": []}
+    assert ImageRepository().get(first.image.id).status == STATUS_READY
+    assert ImageRepository().get(second.image.id).status == STATUS_READY

@@ -1,0 +1,105 @@
+"""Cold start: a fresh process to the first response through Zappa's handler.
+
+Compared, in the same run, with a bare Django project with one view behind the same handler
+(goal: <= 1.5x). Then ``-X importtime`` shows where the blog's time goes.
+"""
+
+from __future__ import annotations
+
+import json
+import os
+import re
+import statistics
+import subprocess
+import sys
+import tempfile
+import time
+from collections import defaultdict
+from pathlib import Path
+
+ROOT = Path(__file__).resolve().parents[1]
+RUNS = 7
+
+CHILD = """
+import json, sys, time
+started = time.perf_counter()
+sys.path[:0] = [{settings_dir!r}, {root!r}]
+from zappa.handler import lambda_handler
+imported = time.perf_counter()
+from cloud.local.lambda_runtime import api_gateway_event, lambda_context
+response = lambda_handler(api_gateway_event("GET", "/", headers={{"Host": "testserver"}}), lambda_context())
+done = time.perf_counter()
+print(json.dumps({{"status": response["statusCode"], "import_handler": imported - started, "first_call": done - imported}}))
+"""
+
+
+def settings_dir(django_settings: str) -> str:
+    from cloud.local.lambda_runtime import zappa_settings_source
+
+    source = zappa_settings_source("production", keep_environment=True)
+    source = re.sub(r"DJANGO_SETTINGS='[^']*'", f"DJANGO_SETTINGS='{django_settings}'", source)
+    folder = tempfile.mkdtemp(prefix="coldstart-")
+    Path(folder, "zappa_settings.py").write_text(source)
+    return folder
+
+
+def cold_start(folder: str, *, extra_args: tuple[str, ...] = ()) -> tuple[float, dict, str]:
+    code = CHILD.format(settings_dir=folder, root=str(ROOT))
+    started = time.perf_counter()
+    done = subprocess.run(
+        [sys.executable, *extra_args, "-c", code], capture_output=True, text=True, check=True, cwd=ROOT
+    )
+    elapsed = time.perf_counter() - started
+    result = json.loads(done.stdout.strip().splitlines()[-1])
+    if result["status"] != 200:
+        raise SystemExit(f"cold start answered {result['status']}: {done.stderr[-2000:]}")
+    return elapsed, result, done.stderr
+
+
+def import_breakdown(stderr: str, top: int = 12) -> list[tuple[str, float]]:
+    """Sum ``-X importtime`` self-times by top-level package."""
+    totals: dict[str, float] = defaultdict(float)
+    for line in stderr.splitlines():
+        match = re.match(r"import time:\s+(\d+) \|\s+\d+ \|\s+(\S.*)$", line)
+        if match:
+            totals[match.group(2).strip().split(".")[0]] += int(match.group(1)) / 1e6
+    return sorted(totals.items(), key=lambda item: -item[1])[:top]
+
+
+def main() -> None:
+    os.environ.setdefault("DJANGO_SETTINGS_MODULE", "config.settings")
+    from cloud.local.stack import ephemeral_stack
+
+    with ephemeral_stack(prefix="bench-cold"):
+        import django
+
+        django.setup()
+        from accounts.identity import Identity
+        from blog import services
+        from cloud.resources import GROUP_AUTHORS
+
+        author = Identity(user_id="bench", username="bench", display_name="Bench", groups=frozenset({GROUP_AUTHORS}))
+        for i in range(20):
+            services.article_publish(author=author, title=f"Cold article {i}", body=f"Body {i}")
+        blog, bare = settings_dir("config.settings"), settings_dir("bench.bare_django.settings")
+        samples: dict[str, list[float]] = {"blog": [], "bare": []}
+        phases: dict[str, list[dict]] = {"blog": [], "bare": []}
+        for _ in range(RUNS):  # interleaved, so machine noise hits both alike
+            for name, folder in (("blog", blog), ("bare", bare)):
+                elapsed, result, _ = cold_start(folder)
+                samples[name].append(elapsed)
+                phases[name].append(result)
+        medians = {name: statistics.median(values) * 1000 for name, values in samples.items()}
+        print(f"fresh process -> first home-page response through zappa.handler, median of {RUNS}:")
+        for name in ("blog", "bare"):
+            handler_ms = statistics.median(p["import_handler"] for p in phases[name]) * 1000
+            first_ms = statistics.median(p["first_call"] for p in phases[name]) * 1000
+            print(
+                f"  {name:<5} {medians[name]:7.0f} ms  (import zappa.handler {handler_ms:.0f} ms, "
+                f"first call incl. Django setup {first_ms:.0f} ms, rest is interpreter start)"
+            )
+        print(f"  ratio blog / bare Django: {medians['blog'] / medians['bare']:.2f}x (goal <= 1.5x)")
+        _, _, stderr = cold_start(blog, extra_args=("-X", "importtime"))
+        print("where the blog's import time goes (self time by top-level package):")
+        for package, seconds in import_breakdown(stderr):
+            print(f"  {package:<28} {seconds * 1000:7.1f} ms")
