@@ -11,7 +11,7 @@ PORT ?= 8000
 LOCAL_AWS_PORT ?= 4566
 export PORT LOCAL_AWS_PORT
 
-.PHONY: help run test lint typecheck pytest bench package infra-synth system-deps clean
+.PHONY: help run test lint typecheck pytest bench package infra-synth system-deps clean deploy-deps
 
 help: ## List the targets
 	@grep -E '^[a-z-]+:.*##' $(MAKEFILE_LIST) | awk -F':.*## ' '{printf "  make %-12s %s\n", $$1, $$2}'
@@ -45,8 +45,32 @@ pytest: install system-deps
 
 test: lint typecheck pytest ## Lint, type-check and run every test (emulator, handlers, browser)
 
+# --- Deployment (issue 6): the Lambda package and the CDK app, both checked offline ----------------
+$(VENV)/.infra-installed: requirements/infra.txt | $(VENV)/.installed
+	$(BIN)/pip install --quiet -r requirements/infra.txt
+	touch $@
+
+infra/node_modules/.package-lock.json: infra/package.json infra/package-lock.json
+	cd infra && npm ci --no-audit --no-fund --loglevel=error
+
+# The CDK's jsii runtime warns loudly on node 20; the synth itself works.
+export JSII_SILENCE_WARNING_END_OF_LIFE_NODE_VERSION := 1
+export JSII_SILENCE_WARNING_DEPRECATED_NODE_VERSION := 1
+
+deploy-deps: $(VENV)/.infra-installed ## CDK packages, and binutils (objdump) for the package's glibc check
+	@command -v objdump >/dev/null || { apt-get update -qq && DEBIAN_FRONTEND=noninteractive apt-get install -y -qq binutils >/dev/null; }
+
+package: install deploy-deps ## Build the Lambda package offline (zappa package production) and check it
+	$(BIN)/python -m tools.lambda_package
+
+infra-synth: install deploy-deps infra/node_modules/.package-lock.json ## cdk synth with the pinned 2.x aws-cdk CLI
+	cd infra && CDK_DISABLE_CLI_TELEMETRY=true ./node_modules/.bin/cdk synth --quiet --no-notices
+
+# `make test` runs the package check (tests/deploy) and the CDK tests (tests/infra) with the rest.
+pytest: deploy-deps
+
 bench: install ## Benchmarks: figures and ratios against baselines measured in the same run
 	$(BIN)/python -m bench
 
 clean: ## Remove the virtualenv and local state
-	rm -rf $(VENV) .local staticfiles
+	rm -rf $(VENV) .local staticfiles .venv-package dist infra/cdk.out

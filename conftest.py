@@ -1,11 +1,13 @@
 """Point everything at a private emulator before Django reads its settings.
 
+pyproject.toml names no settings module on purpose: pytest-django would import the settings
+before this file runs. It finds ``DJANGO_SETTINGS_MODULE`` in the environment set here instead.
+
 One moto server per test session on a free port; the resources are bootstrapped once. Tests keep
 out of each other's way by using fresh ids rather than resetting the emulator.
 """
 
 import os
-import sys
 
 from cloud.local import emulator
 
@@ -25,15 +27,3 @@ os.environ.update(
 )
 for name in ("AWS_PROFILE", "DJANGO_DEBUG"):
     os.environ.pop(name, None)
-
-# pytest-django imports the settings (pyproject's DJANGO_SETTINGS_MODULE) before this file runs, so
-# values derived from the environment above (media bucket, endpoint, CSP media origins) would be the
-# shell's. Load them again now that the environment is set.
-if "config.settings" in sys.modules:
-    import importlib
-
-    from django.conf import settings
-    from django.utils.functional import empty
-
-    importlib.reload(sys.modules["config.settings"])
-    settings._wrapped = empty

@@ -14,8 +14,12 @@ from typing import Any, Literal
 # (name, Glue/Athena type, description)
 COLUMNS: tuple[tuple[str, str, str], ...] = (
     ("event_id", "string", "The stream record's eventID: duplicates share it."),
-    ("event_type", "string", "article_published | article_updated | article_deleted | article_expired | "
-     "article_liked | article_unliked | image_ready | image_failed"),
+    (
+        "event_type",
+        "string",
+        "article_published | article_updated | article_deleted | article_expired | "
+        "article_liked | article_unliked | image_ready | image_failed",
+    ),
     ("occurred_at", "timestamp", "When the change happened (UTC)."),
     ("article_id", "string", ""),
     ("article_slug", "string", ""),
@@ -61,7 +65,9 @@ def glue_columns(columns: tuple[tuple[str, str, str], ...] = COLUMNS) -> list[di
     return [{"Name": name, "Type": type_, "Comment": comment} for name, type_, comment in columns]
 
 
-def glue_table_input(*, name: str, location: str, fmt: Format, parameters: dict[str, str] | None = None) -> dict[str, Any]:
+def glue_table_input(
+    *, name: str, location: str, fmt: Format, parameters: dict[str, str] | None = None
+) -> dict[str, Any]:
     """Return the Glue ``TableInput`` that describes the events table at ``location`` in ``fmt``."""
     return {
         "Name": name,

@@ -1,4 +1,7 @@
-"""The home page through Zappa's handler, in process: cached vs uncached median (goal: cached >= 10x faster)."""
+"""The home page through Zappa's handler, in process: cached vs uncached median.
+
+Goal: cached >= 10x faster.
+"""
 
 from __future__ import annotations
 
@@ -25,9 +28,13 @@ def main() -> None:
         from cloud.local.lambda_runtime import api_gateway_event, lambda_context, load_zappa_handler
         from cloud.resources import GROUP_AUTHORS
 
-        author = Identity(user_id="bench", username="bench", display_name="Bench", groups=frozenset({GROUP_AUTHORS}))
+        author = Identity(
+            user_id="bench", username="bench", display_name="Bench", groups=frozenset({GROUP_AUTHORS})
+        )
         for i in range(ARTICLES):
-            services.article_publish(author=author, title=f"Article number {i}", body=f"# Heading\n\nBody {i} " * 20)
+            services.article_publish(
+                author=author, title=f"Article number {i}", body=f"# Heading\n\nBody {i} " * 20
+            )
         handler = load_zappa_handler("production")
         event = api_gateway_event("GET", "/", headers={"Host": "testserver"})
 

@@ -35,7 +35,9 @@ def main() -> None:
         from blog.selectors import article_get
         from cloud.resources import GROUP_AUTHORS
 
-        author = Identity(user_id="bench", username="bench", display_name="Bench", groups=frozenset({GROUP_AUTHORS}))
+        author = Identity(
+            user_id="bench", username="bench", display_name="Bench", groups=frozenset({GROUP_AUTHORS})
+        )
         articles = [
             services.article_publish(author=author, title=f"Bench article {i}", body=f"Body {i}").id
             for i in range(ARTICLES)

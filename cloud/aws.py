@@ -34,9 +34,8 @@ def endpoint_url() -> str | None:
 
 @functools.cache
 def _client(service: str, endpoint: str | None, region_name: str) -> Any:
-    return boto3.session.Session().client(
-        service, region_name=region_name, endpoint_url=endpoint, config=CLIENT_CONFIG
-    )
+    session: Any = boto3.session.Session()  # typed per service by the stubs; we pick at run time
+    return session.client(service, region_name=region_name, endpoint_url=endpoint, config=CLIENT_CONFIG)
 
 
 def client(service: str) -> Any:

@@ -145,8 +145,6 @@ class ResourceNames:
         env = os.environ if environ is None else environ
         defaults = cls.for_prefix(env.get("RESOURCE_PREFIX", "blog-local"))
         overrides = {
-            f.name: env[f"{f.name.upper()}_NAME"]
-            for f in fields(cls)
-            if env.get(f"{f.name.upper()}_NAME")
+            f.name: env[f"{f.name.upper()}_NAME"] for f in fields(cls) if env.get(f"{f.name.upper()}_NAME")
         }
         return cls(**{**defaults.__dict__, **overrides})

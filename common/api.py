@@ -23,7 +23,9 @@ class ApiError(Exception):
     status = 400
     code = "bad_request"
 
-    def __init__(self, message: str, *, fields: Mapping[str, str] | None = None, code: str | None = None) -> None:
+    def __init__(
+        self, message: str, *, fields: Mapping[str, str] | None = None, code: str | None = None
+    ) -> None:
         super().__init__(message)
         self.message = message
         self.fields = dict(fields or {})
@@ -69,7 +71,10 @@ def error_response(error: ApiError) -> JsonResponse:
 
 
 def json_body(
-    request: HttpRequest, *, allowed: frozenset[str] | set[str], required: frozenset[str] | set[str] = frozenset()
+    request: HttpRequest,
+    *,
+    allowed: frozenset[str] | set[str],
+    required: frozenset[str] | set[str] = frozenset(),
 ) -> dict[str, Any]:
     """Return the request's JSON object, refusing oversize, malformed, missing or unknown fields."""
     length = int(request.META.get("CONTENT_LENGTH") or 0)
@@ -83,8 +88,8 @@ def json_body(
         raise ValidationFailed("The body is not valid JSON.") from None
     if not isinstance(data, dict):
         raise ValidationFailed("The body must be a JSON object.")
-    problems = {name: "Unknown field." for name in data.keys() - allowed}
-    problems.update({name: "This field is required." for name in required - data.keys()})
+    problems = dict.fromkeys(data.keys() - allowed, "Unknown field.")
+    problems.update(dict.fromkeys(required - data.keys(), "This field is required."))
     if problems:
         raise ValidationFailed("Some fields are wrong.", fields=problems)
     return data

@@ -41,7 +41,11 @@ class RequestIdMiddleware:
 
     def __call__(self, request: HttpRequest) -> HttpResponse:
         context = request.META.get("lambda.context")
-        rid = getattr(context, "aws_request_id", None) or request.headers.get("X-Request-Id") or uuid.uuid4().hex
+        rid = (
+            getattr(context, "aws_request_id", None)
+            or request.headers.get("X-Request-Id")
+            or uuid.uuid4().hex
+        )
         token = request_id.set(str(rid))
         try:
             response = self.get_response(request)

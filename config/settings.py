@@ -25,7 +25,9 @@ def env_list(name: str, default: str) -> list[str]:
 
 PRODUCTION = os.environ.get("DJANGO_ENV", "local") == "production"
 
-SECRET_KEY = os.environ.get("DJANGO_SECRET_KEY", "" if PRODUCTION else "local-only-insecure-key-do-not-deploy")
+SECRET_KEY = os.environ.get(
+    "DJANGO_SECRET_KEY", "" if PRODUCTION else "local-only-insecure-key-do-not-deploy"
+)
 DEBUG = env_bool("DJANGO_DEBUG", not PRODUCTION)
 ALLOWED_HOSTS = env_list("DJANGO_ALLOWED_HOSTS", "" if PRODUCTION else "127.0.0.1,localhost,testserver")
 CSRF_TRUSTED_ORIGINS = env_list("DJANGO_CSRF_TRUSTED_ORIGINS", "")

@@ -15,10 +15,10 @@ from typing import Any
 # `cdk` runs this file from infra/ (cdk.json); the app imports the project's packages.
 sys.path.insert(0, str(Path(__file__).resolve().parent.parent))
 
-from aws_cdk import App  # noqa: E402
+from aws_cdk import App
 
-from infra.config import stage_config  # noqa: E402
-from infra.stacks import build_app  # noqa: E402
+from infra.config import stage_config
+from infra.stacks import build_app
 
 CDK_JSON = Path(__file__).resolve().parent / "cdk.json"
 

@@ -5,11 +5,11 @@ In AWS, infra/ creates the same resources from the same definitions (cloud.resou
 
 from __future__ import annotations
 
+import contextlib
 import json
 import logging
 import os
 from dataclasses import dataclass
-
 
 from analytics.schema import glue_table_input
 from cloud import aws
@@ -56,10 +56,8 @@ def ensure_table(names: ResourceNames) -> None:
 
 def ensure_bucket(name: str) -> None:
     s3 = aws.client("s3")
-    try:
+    with contextlib.suppress(s3.exceptions.BucketAlreadyOwnedByYou, s3.exceptions.BucketAlreadyExists):
         s3.create_bucket(Bucket=name)
-    except (s3.exceptions.BucketAlreadyOwnedByYou, s3.exceptions.BucketAlreadyExists):
-        pass
 
 
 def ensure_queue(name: str, *, dlq_arn: str | None = None) -> tuple[str, str]:
@@ -148,10 +146,8 @@ def ensure_firehose(names: ResourceNames) -> None:
 
 def ensure_glue(names: ResourceNames) -> None:
     glue = aws.client("glue")
-    try:
+    with contextlib.suppress(glue.exceptions.AlreadyExistsException):
         glue.create_database(DatabaseInput={"Name": names.glue_database})
-    except glue.exceptions.AlreadyExistsException:
-        pass
     table = glue_table_input(
         name=names.glue_events_table,
         location=f"s3://{names.lake_bucket}/{LAKE_EVENTS_PREFIX}",
@@ -192,14 +188,14 @@ def ensure_user_pool(names: ResourceNames) -> tuple[str, str]:
             ExplicitAuthFlows=["ALLOW_USER_PASSWORD_AUTH", "ALLOW_REFRESH_TOKEN_AUTH"],
         )["UserPoolClient"]["ClientId"]
     for group in (GROUP_AUTHORS, GROUP_ADMINS):
-        try:
+        with contextlib.suppress(idp.exceptions.GroupExistsException):
             idp.create_group(UserPoolId=pool_id, GroupName=group)
-        except idp.exceptions.GroupExistsException:
-            pass
     return pool_id, client_id
 
 
-def ensure_user(pool_id: str, *, username: str, password: str, display_name: str, groups: tuple[str, ...]) -> None:
+def ensure_user(
+    pool_id: str, *, username: str, password: str, display_name: str, groups: tuple[str, ...]
+) -> None:
     idp = aws.client("cognito-idp")
     try:
         idp.admin_create_user(
@@ -219,8 +215,9 @@ def ensure_user(pool_id: str, *, username: str, password: str, display_name: str
         idp.admin_add_user_to_group(UserPoolId=pool_id, Username=username, GroupName=group)
 
 
-DEMO_ADMIN_PASSWORD = "admin-pass-123"  # local-only defaults, shown in the README
-DEMO_AUTHOR_PASSWORD = "author-pass-123"
+# Local-only defaults, shown in the README; the emulator is the only place they open.
+DEMO_ADMIN_PASSWORD = "admin-pass-123"  # noqa: S105
+DEMO_AUTHOR_PASSWORD = "author-pass-123"  # noqa: S105
 
 
 def demo_users() -> list[dict]:
@@ -259,5 +256,3 @@ def bootstrap(names: ResourceNames | None = None, *, with_demo_users: bool = Tru
         for user in demo_users():
             ensure_user(pool_id, **user)
     return LocalStack(user_pool_id=pool_id, user_pool_client_id=client_id)
-
-

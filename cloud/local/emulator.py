@@ -48,9 +48,7 @@ def compact_recording(path: Path) -> int:
     if not path.exists():
         return 0
     kept = [
-        line
-        for line in path.read_text().splitlines()
-        if line.strip() and is_state_changing(json.loads(line))
+        line for line in path.read_text().splitlines() if line.strip() and is_state_changing(json.loads(line))
     ]
     path.write_text("".join(f"{line}\n" for line in kept))
     return len(kept)

@@ -98,5 +98,3 @@ def api_gateway_event(
 def response_body(response: Mapping[str, Any]) -> bytes:
     body = response.get("body") or ""
     return base64.b64decode(body) if response.get("isBase64Encoded") else body.encode()
-
-

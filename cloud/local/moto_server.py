@@ -47,7 +47,7 @@ def main() -> None:
     run_simple(
         args.host,
         args.port,
-        SerializedDynamoDB(app),  # type: ignore[arg-type]
+        SerializedDynamoDB(app),
         threaded=True,
         request_handler=MotoRequestHandler,
     )

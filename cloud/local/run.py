@@ -61,12 +61,15 @@ def prepare(env: dict[str, str]) -> dict[str, str]:
 def banner(port: int, aws_port: int) -> str:
     from cloud.local.bootstrap import demo_users
 
-    users = "\n".join(f"    {u['username']:<8} / {u['password']:<18} ({', '.join(u['groups'])})" for u in demo_users())
+    users = "\n".join(
+        f"    {u['username']:<8} / {u['password']:<18} ({', '.join(u['groups'])})" for u in demo_users()
+    )
     return f"""
   Blog            http://127.0.0.1:{port}/
   Analytics       http://127.0.0.1:{port}/analytics/   (sign in as admin)
   API document    http://127.0.0.1:{port}/api/openapi.json
-  AWS emulator    AWS_ENDPOINT_URL=http://127.0.0.1:{aws_port}  (e.g. aws dynamodb scan --table-name blog-local-table)
+  AWS emulator    AWS_ENDPOINT_URL=http://127.0.0.1:{aws_port}
+                  (e.g. aws dynamodb scan --table-name blog-local-table)
   State and logs  {STATE}/  (delete it to start afresh)
   Demo sign-ins:
 {users}
@@ -101,7 +104,7 @@ def main() -> int:
         while all(child.poll() is None for child in children):
             time.sleep(0.5)
         failed = next(child for child in children if child.poll() is not None)
-        print(f"{' '.join(map(str, failed.args))} stopped (exit {failed.returncode}); see {STATE}/logs/", flush=True)
+        print(f"{failed.args!r} stopped (exit {failed.returncode}); see {STATE}/logs/", flush=True)
         return 1
     except KeyboardInterrupt:
         return 0

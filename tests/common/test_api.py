@@ -47,6 +47,10 @@ def test_api_view_turns_errors_into_json_and_refuses_other_methods() -> None:
     response = view(post(b"{}"))
     assert response.status_code == 400
     assert json.loads(response.content) == {
-        "error": {"code": "invalid", "message": "Title is too long.", "fields": {"title": "At most 200 characters."}}
+        "error": {
+            "code": "invalid",
+            "message": "Title is too long.",
+            "fields": {"title": "At most 200 characters."},
+        }
     }
     assert view(factory.get("/x")).status_code == 405

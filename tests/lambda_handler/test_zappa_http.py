@@ -36,7 +36,9 @@ def handler(local_stack: LocalStack) -> Callable[[dict[str, Any]], dict[str, Any
 
 @pytest.fixture(scope="module")
 def article(local_stack: LocalStack) -> Article:
-    author = Identity(user_id="author", username="author", display_name="Arthur Author", groups=frozenset({GROUP_AUTHORS}))
+    author = Identity(
+        user_id="author", username="author", display_name="Arthur Author", groups=frozenset({GROUP_AUTHORS})
+    )
     return services.article_publish(
         author=author, title=f"Through Lambda {uuid.uuid4().hex[:8]}", body="Served by **Zappa**."
     )
@@ -78,7 +80,9 @@ def access_token(stack: LocalStack) -> str:
 def test_api_post_with_a_token_matches_the_test_client(handler, local_stack: LocalStack) -> None:
     headers = {**HOST, "Authorization": f"Bearer {access_token(local_stack)}"}
     via_lambda = handler(
-        api_gateway_event("POST", "/api/articles", headers=headers, body={"title": f"L {uuid.uuid4()}", "body": "x"})
+        api_gateway_event(
+            "POST", "/api/articles", headers=headers, body={"title": f"L {uuid.uuid4()}", "body": "x"}
+        )
     )
     via_client = Client().post(
         "/api/articles",
@@ -89,11 +93,19 @@ def test_api_post_with_a_token_matches_the_test_client(handler, local_stack: Loc
     assert via_lambda["statusCode"] == via_client.status_code == 201
     created_by_lambda, created_by_client = json.loads(response_body(via_lambda)), via_client.json()
     assert created_by_lambda.keys() == created_by_client.keys()
-    assert created_by_lambda["author"] == created_by_client["author"] == {"id": "author", "name": "Arthur Author"}
+    assert (
+        created_by_lambda["author"]
+        == created_by_client["author"]
+        == {"id": "author", "name": "Arthur Author"}
+    )
 
 
 def test_api_errors_match_the_test_client(handler, local_stack: LocalStack) -> None:
-    via_lambda = handler(api_gateway_event("POST", "/api/articles", headers=HOST, body={"title": "t", "body": "b"}))
-    via_client = Client().post("/api/articles", data={"title": "t", "body": "b"}, content_type="application/json")
+    via_lambda = handler(
+        api_gateway_event("POST", "/api/articles", headers=HOST, body={"title": "t", "body": "b"})
+    )
+    via_client = Client().post(
+        "/api/articles", data={"title": "t", "body": "b"}, content_type="application/json"
+    )
     assert via_lambda["statusCode"] == via_client.status_code == 401
     assert json.loads(response_body(via_lambda)) == via_client.json()
