@@ -27,3 +27,7 @@ os.environ.update(
 )
 for name in ("AWS_PROFILE", "DJANGO_DEBUG"):
     os.environ.pop(name, None)
+
+import django  # noqa: E402 - only now that the environment is set
+
+django.setup()

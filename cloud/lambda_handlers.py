@@ -10,8 +10,10 @@ are routed here by the resource *name* (from ``cloud.resources``), which is know
   ``batchItemFailures`` go back to Lambda (the infra/ mapping has ``ReportBatchItemFailures``).
 - SQS records of the upload queue -> ``uploads.handler.handle``. Zappa 0.63 creates this mapping
   without ``FunctionResponseTypes``, so Lambda would ignore ``batchItemFailures`` and delete failed
-  messages. The mapping therefore delivers one message per batch (``batch_size`` 1) and a reported
-  failure is raised, which makes Lambda retry the message and, after 3 receives, move it to the DLQ.
+  messages. So when messages fail, the ones that succeeded are deleted here and the invocation
+  raises: Lambda then returns only the failed ones to the queue, which retries them and, after 3
+  receives, moves them to the DLQ. (The mapping delivers one message per batch anyway, so that an
+  image gets the whole timeout to itself.)
 - Everything else (API Gateway, keep-warm, ``manage``, ``command``) -> Zappa's handler, unchanged.
 
 At cold start the Django secret key is read from SSM Parameter Store (``DJANGO_SECRET_KEY_PARAMETER``),
@@ -71,6 +73,40 @@ def route_of(event: Mapping[str, Any]) -> str | None:
     if source == "aws:sqs" and queue_of_arn(arn) == names.upload_queue:
         return UPLOAD_HANDLER
     return None
+
+
+SQS_DELETE_BATCH = 10  # DeleteMessageBatch's limit
+
+
+def sqs_delete_succeeded(
+    records: list[dict[str, Any]], *, failures: list[dict[str, str]], sqs: Any = None
+) -> int:
+    """Delete the batch's messages that are not in ``failures``; return how many were deleted.
+
+    Lambda deletes a batch's messages only when the invocation succeeds; an invocation that raises
+    leaves them all to come back. Deleting the successful ones first means only the failures return.
+    """
+    failed = {failure["itemIdentifier"] for failure in failures}
+    done = [record for record in records if record["messageId"] not in failed]
+    if not done:
+        return 0
+    sqs = sqs or aws.client("sqs")
+    queue = queue_of_arn(str(done[0]["eventSourceARN"]))
+    url = sqs.get_queue_url(QueueName=queue)["QueueUrl"]
+    deleted = 0
+    for start in range(0, len(done), SQS_DELETE_BATCH):
+        chunk = done[start : start + SQS_DELETE_BATCH]
+        response = sqs.delete_message_batch(
+            QueueUrl=url,
+            Entries=[
+                {"Id": str(i), "ReceiptHandle": record["receiptHandle"]} for i, record in enumerate(chunk)
+            ],
+        )
+        deleted += len(response.get("Successful", []))
+        for failure in response.get("Failed", []):
+            # Not fatal: the message comes back and is processed again (processing is idempotent).
+            logger.warning("could not delete a processed upload message", extra={"failure": failure})
+    return deleted
 
 
 def import_handler(dotted: str) -> Callable[[dict[str, Any], Any], dict[str, Any]]:
@@ -145,7 +181,11 @@ def lambda_handler(event: dict[str, Any], context: Any) -> Any:
             extra={"handler": route, "records": len(event["Records"]), "failed": len(failures)},
         )
         if route == UPLOAD_HANDLER and failures:
-            raise UploadBatchFailed(f"{len(failures)} upload message(s) failed; Lambda will retry them")
+            deleted = sqs_delete_succeeded(event["Records"], failures=failures)
+            raise UploadBatchFailed(
+                f"{len(failures)} upload message(s) failed ({deleted} succeeded and were deleted); "
+                "Lambda returns the failed ones to the queue"
+            )
         return result
     finally:
         request_id.reset(token)

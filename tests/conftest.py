@@ -74,3 +74,19 @@ def browser() -> Iterator[object]:
             yield chromium
         finally:
             chromium.close()
+
+
+@pytest.fixture(autouse=True)
+def _demo_sign_ins_are_not_rate_limited(request: pytest.FixtureRequest) -> Iterator[None]:
+    """Let tests sign the demo users in as often as they need.
+
+    Page, API and browser tests sign in as ``author`` or ``admin`` from 127.0.0.1, and a whole run
+    does so more often than the sign-in limit allows. The limit itself is tested in tests/accounts.
+    """
+    if "accounts" in request.node.path.parts:
+        yield
+        return
+    from django.test import override_settings
+
+    with override_settings(ACCOUNTS_SIGN_IN_LIMIT=10_000, ACCOUNTS_SIGN_IN_USER_LIMIT=10_000):
+        yield

@@ -11,7 +11,6 @@ from __future__ import annotations
 import argparse
 import os
 import signal
-import sys
 import threading
 from collections.abc import Callable, Iterable
 from typing import Any
@@ -37,7 +36,9 @@ class SerializedDynamoDB:
 
 
 def main() -> None:
-    signal.signal(signal.SIGTERM, lambda signum, frame: sys.exit(0))
+    # Exit at once: request threads (SQS long polls) would otherwise keep the process alive. Every
+    # recorded request is already on disk.
+    signal.signal(signal.SIGTERM, lambda signum, frame: os._exit(0))
     parser = argparse.ArgumentParser(description=__doc__)
     parser.add_argument("-H", "--host", default="127.0.0.1")
     parser.add_argument("-p", "--port", type=int, default=4566)

@@ -1,0 +1,94 @@
+"""The Lambda entry point's routing and secret loading (the packaged run covers the whole path)."""
+
+from __future__ import annotations
+
+import uuid
+
+import pytest
+
+from cloud import aws
+from cloud import lambda_handlers as entry
+from cloud.local.bootstrap import LocalStack
+
+
+def test_names_are_read_from_stream_and_queue_arns() -> None:
+    arn = "arn:aws:dynamodb:us-east-1:123456789012:table/blog-test-table/stream/2026-11-23T09:00:00.000"
+    assert entry.table_of_stream_arn(arn) == "blog-test-table"
+    assert entry.table_of_stream_arn("arn:aws:dynamodb:us-east-1:1:table/blog-test-table") is None
+    assert entry.queue_of_arn("arn:aws:sqs:us-east-1:123456789012:blog-test-uploads") == "blog-test-uploads"
+    assert entry.queue_of_arn("arn:aws:sns:us-east-1:123456789012:blog-test-uploads") is None
+
+
+def test_records_are_routed_by_resource_name_and_the_rest_goes_to_zappa() -> None:
+    names = aws.names()
+    stream = {
+        "Records": [
+            {
+                "eventSource": "aws:dynamodb",
+                "eventSourceARN": f"arn:aws:dynamodb:us-east-1:1:table/{names.table}/stream/2026-01-01T00:00",
+            }
+        ]
+    }
+    uploads = {
+        "Records": [
+            {"eventSource": "aws:sqs", "eventSourceARN": f"arn:aws:sqs:us-east-1:1:{names.upload_queue}"}
+        ]
+    }
+    other_table = {
+        "Records": [
+            {"eventSource": "aws:dynamodb", "eventSourceARN": "arn:aws:dynamodb:us-east-1:1:table/x/stream/y"}
+        ]
+    }
+    assert entry.route_of(stream) == entry.STREAM_HANDLER
+    assert entry.route_of(uploads) == entry.UPLOAD_HANDLER
+    assert entry.route_of(other_table) is None
+    assert entry.route_of({"httpMethod": "GET", "path": "/"}) is None
+    assert entry.route_of({"Records": []}) is None
+    assert entry.route_of({"detail-type": "Scheduled Event"}) is None
+
+
+@pytest.mark.parametrize("dotted", [entry.STREAM_HANDLER, entry.UPLOAD_HANDLER])
+def test_routed_handlers_exist(dotted: str) -> None:
+    assert callable(entry.import_handler(dotted))
+
+
+def test_secrets_come_from_ssm_only_when_unset(local_stack: LocalStack) -> None:
+    parameter = f"/blog-test/{uuid.uuid4().hex}/django-secret-key"
+    aws.client("ssm").put_parameter(Name=parameter, Value="from-ssm", Type="SecureString")
+    environ = {"DJANGO_SECRET_KEY_PARAMETER": parameter}
+    assert entry.load_secrets(environ) == ["DJANGO_SECRET_KEY"]
+    assert environ["DJANGO_SECRET_KEY"] == "from-ssm"
+    already = {"DJANGO_SECRET_KEY_PARAMETER": parameter, "DJANGO_SECRET_KEY": "set"}
+    assert entry.load_secrets(already) == []
+    assert already["DJANGO_SECRET_KEY"] == "set"
+    assert entry.load_secrets({}) == []
+
+
+def test_after_a_partial_failure_only_the_failed_upload_messages_stay_in_the_queue(
+    local_stack: LocalStack,
+) -> None:
+    sqs = aws.client("sqs")
+    name = f"uploads-{uuid.uuid4().hex[:12]}"
+    url = sqs.create_queue(QueueName=name, Attributes={"VisibilityTimeout": "300"})["QueueUrl"]
+    for body in ("ok-1", "poison", "ok-2"):
+        sqs.send_message(QueueUrl=url, MessageBody=body)
+    received = sqs.receive_message(QueueUrl=url, MaxNumberOfMessages=10)["Messages"]
+    assert len(received) == 3
+    records = [
+        {
+            "messageId": m["MessageId"],
+            "receiptHandle": m["ReceiptHandle"],
+            "body": m["Body"],
+            "eventSource": "aws:sqs",
+            "eventSourceARN": f"arn:aws:sqs:us-east-1:123456789012:{name}",
+        }
+        for m in received
+    ]
+    poison = next(r["messageId"] for r in records if r["body"] == "poison")
+    assert entry.sqs_delete_succeeded(records, failures=[{"itemIdentifier": poison}]) == 2
+    attributes = sqs.get_queue_attributes(QueueUrl=url, AttributeNames=["All"])["Attributes"]
+    assert attributes["ApproximateNumberOfMessagesNotVisible"] == "1"  # the poison message, in flight
+    assert attributes["ApproximateNumberOfMessages"] == "0"
+    assert (
+        entry.sqs_delete_succeeded(records[:1], failures=[{"itemIdentifier": records[0]["messageId"]}]) == 0
+    )
