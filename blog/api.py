@@ -116,7 +116,7 @@ def article_json(article: Article, *, full: bool = False) -> dict[str, Any]:
     }
     if full:
         data["body"] = article.body
-        data["body_html"] = selectors.article_body_html(body=article.body)
+        data["body_html"] = selectors.article_body_html(body=article.body, author_id=article.author_id)
     return data
 
 

@@ -11,16 +11,19 @@ guess. Every other image (remote URLs: tracking pixels, mixed content) is droppe
 
 from __future__ import annotations
 
+import functools
 import html
 import re
 import secrets
 from collections.abc import Callable, Sequence
-from typing import Any
+from typing import TYPE_CHECKING, Any
 
 import nh3
-from markdown_it import MarkdownIt
-from markdown_it.rules_core import StateCore
-from markdown_it.token import Token
+
+if TYPE_CHECKING:
+    from markdown_it import MarkdownIt
+    from markdown_it.rules_core import StateCore
+    from markdown_it.token import Token
 
 from blog.domain import EXCERPT_MAX_CHARS, IMAGE_ID_PATTERN
 
@@ -56,15 +59,18 @@ def _shift_headings(state: StateCore) -> None:
             token.tag = f"h{min(int(token.tag[1]) + 1, 6)}"
 
 
+@functools.cache
 def _parser() -> MarkdownIt:
+    # Imported on first use: markdown-it costs ~50 ms of import, which a cold start serving the
+    # home page (excerpts are stored) or the API's lists never needs.
+    from markdown_it import MarkdownIt
+
     parser = MarkdownIt("commonmark", {"html": False, "linkify": False, "typographer": False})
     parser.enable(["table", "strikethrough"])
     parser.core.ruler.push("shift_headings", _shift_headings)
     parser.add_render_rule("image", _image_rule)
     return parser
 
-
-_PARSER = _parser()
 
 
 def _sanitise(markup: str) -> str:
@@ -83,7 +89,7 @@ def render_markdown(text: str, *, picture: PictureRenderer | None = None) -> str
     nonce = secrets.token_hex(16)
     images: list[tuple[str, str]] = []
     env: dict[str, Any] = {"images": images, "nonce": nonce}
-    markup = _sanitise(_PARSER.render(text, env))
+    markup = _sanitise(_parser().render(text, env))
     if not images:
         return markup
 
@@ -96,7 +102,7 @@ def render_markdown(text: str, *, picture: PictureRenderer | None = None) -> str
 
 def plain_text(text: str) -> str:
     """Return the words of the Markdown ``text``, without markup or images."""
-    markup = _sanitise(_PARSER.render(text, {}))
+    markup = _sanitise(_parser().render(text, {}))
     stripped = nh3.clean(markup, tags=set(), attributes={})
     return " ".join(html.unescape(stripped).split())
 
@@ -115,5 +121,5 @@ def excerpt(text: str, *, max_chars: int = EXCERPT_MAX_CHARS) -> str:
 def image_ids(text: str) -> list[str]:
     """Return the ids of the ``image:`` pictures in ``text``, in order."""
     images: list[tuple[str, str]] = []
-    _PARSER.render(text, {"images": images, "nonce": "x"})
+    _parser().render(text, {"images": images, "nonce": "x"})
     return [image_id for image_id, _ in images]

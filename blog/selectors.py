@@ -137,10 +137,13 @@ def article_like_count(*, article_id: str, repository: LikeRepository | None = N
     return (repository or LikeRepository()).count(article_id=article_id)
 
 
-def _body_picture(image_id: str, alt: str) -> str | None:
-    return pictures.picture_html(image_id, alt=alt, sizes=BODY_IMAGE_SIZES)
+def article_body_html(*, body: str, author_id: str) -> str:
+    """Return the article body as sanitised HTML; its ``image:`` pictures, when they are the
+    author's ready images, are rendered by uploads/ (anyone else's id is dropped)."""
 
+    def picture(image_id: str, alt: str) -> str | None:
+        if not pictures.is_ready_image_of(image_id, owner_id=author_id):
+            return None
+        return pictures.picture_html(image_id, alt=alt, sizes=BODY_IMAGE_SIZES)
 
-def article_body_html(*, body: str) -> str:
-    """Return the article body as sanitised HTML, its ``image:`` pictures rendered by uploads/."""
-    return markdown.render_markdown(body, picture=_body_picture)
+    return markdown.render_markdown(body, picture=picture)

@@ -2,18 +2,21 @@
 
 from __future__ import annotations
 
+import time
 from typing import Any
 
 from django.contrib import messages
 from django.http import Http404, HttpRequest, HttpResponse
 from django.shortcuts import redirect, render
+from django.template.loader import render_to_string
 from django.urls import reverse
 from django.utils.safestring import SafeString, mark_safe
-from django.views.decorators.http import require_GET, require_http_methods, require_POST
+from django.views.decorators.http import require_http_methods, require_POST, require_safe
 
 from accounts.decorators import author_required
 from accounts.identity import Identity
 from blog import selectors, services
+from blog.cache import RenderedList, latest_html_get, latest_html_set
 from blog.domain import (
     AlreadyLiked,
     Article,
@@ -52,21 +55,38 @@ def _entries(articles: list[Article]) -> list[dict[str, Any]]:
     return [{"article": a, "cover": _cover(a)} for a in articles]
 
 
-@require_GET
+def _latest_list(cursor: str | None) -> RenderedList:
+    """Return the home page's article list, rendered once per cache period (raise InvalidCursor)."""
+    now = time.time()
+    rendered = latest_html_get(cursor, now=now)
+    if rendered is None:
+        page = selectors.article_list_latest(cursor=cursor, now=now)
+        rendered = RenderedList(
+            html=render_to_string("blog/_entry_list.html", {"entries": _entries(page.articles)}),
+            next_cursor=page.next_cursor,
+            fresh_until=min((a.expires_at for a in page.articles), default=now + 3600),
+        )
+        latest_html_set(cursor, rendered)
+    return rendered
+
+
+@require_safe
 def home(request: HttpRequest) -> HttpResponse:
     cursor = request.GET.get("cursor") or None
     try:
-        page = selectors.article_list_latest(cursor=cursor)
+        rendered = _latest_list(cursor)
     except InvalidCursor as error:
         return _error(request, error.message, status=400)
-    return render(
-        request,
-        "blog/home.html",
-        {"entries": _entries(page.articles), "next_cursor": page.next_cursor, "cursor": cursor},
-    )
+    context = {
+        # Rendered from blog/_entry_list.html (autoescaped) and cached as HTML.
+        "entry_list": mark_safe(rendered.html),  # noqa: S308
+        "next_cursor": rendered.next_cursor,
+        "cursor": cursor,
+    }
+    return render(request, "blog/home.html", context)
 
 
-@require_GET
+@require_safe
 def author_detail(request: HttpRequest, user_id: str) -> HttpResponse:
     cursor = request.GET.get("cursor") or None
     try:
@@ -93,7 +113,7 @@ def _article_or_404(slug: str) -> Article:
         raise Http404("No such article.") from None
 
 
-@require_GET
+@require_safe
 def article_detail(request: HttpRequest, slug: str) -> HttpResponse:
     article = _article_or_404(slug)
     identity = _identity(request)
@@ -101,7 +121,7 @@ def article_detail(request: HttpRequest, slug: str) -> HttpResponse:
     context = {
         "article": article,
         # Sanitised by blog.markdown (allow-list), pictures inserted after sanitising.
-        "body_html": mark_safe(selectors.article_body_html(body=article.body)),  # noqa: S308
+        "body_html": mark_safe(selectors.article_body_html(body=article.body, author_id=article.author_id)),  # noqa: S308
         "cover_html": _cover(article),
         "og_image": pictures.og_image_url(article.cover_image_id) if article.cover_image_id else None,
         "canonical_url": request.build_absolute_uri(reverse("blog:article", args=[article.slug])),
@@ -156,9 +176,9 @@ def _editor(
     return render(request, "blog/article_form.html", context, status=status)
 
 
-def _preview(form: ArticleForm) -> str | None:
-    body = form.data.get("body") or ""
-    return selectors.article_body_html(body=str(body)) if str(body).strip() else None
+def _preview(form: ArticleForm, *, author_id: str) -> str | None:
+    body = str(form.data.get("body") or "")
+    return selectors.article_body_html(body=body, author_id=author_id) if body.strip() else None
 
 
 def _status_of(error: BlogError) -> int:
@@ -174,7 +194,7 @@ def article_write(request: HttpRequest) -> HttpResponse:
         return _editor(request, form=ArticleForm(), article=None)
     form = ArticleForm(request.POST)
     if "preview" in request.POST:
-        return _editor(request, form=form, article=None, preview=_preview(form))
+        return _editor(request, form=form, article=None, preview=_preview(form, author_id=identity.user_id))
     if not form.is_valid():
         return _editor(request, form=form, article=None, status=400)
     data = form.cleaned_data
@@ -210,7 +230,9 @@ def article_edit(request: HttpRequest, slug: str) -> HttpResponse:
         return _editor(request, form=ArticleForm(initial=initial, editing=True), article=article)
     form = ArticleForm(request.POST, editing=True)
     if "preview" in request.POST:
-        return _editor(request, form=form, article=article, preview=_preview(form))
+        return _editor(
+            request, form=form, article=article, preview=_preview(form, author_id=identity.user_id)
+        )
     if not form.is_valid():
         return _editor(request, form=form, article=article, status=400)
     data = form.cleaned_data

@@ -1,6 +1,7 @@
 """The Lambda function's role: exactly what the app, its handlers and its event sources use.
 
-Zappa is told not to manage roles (``manage_roles: false``, ``role_name``): its own role carries a
+Cognito needs no statement: the app uses only the public sign-up/sign-in APIs and reads groups from
+the tokens. Zappa is told not to manage roles (``manage_roles: false``, ``role_name``): its own role carries a
 broad policy (``s3:*``, ``dynamodb:*``, ``sqs:*`` ... on ``*``). This role has one customer-managed
 policy instead, so it can also be attached to a role that someone else manages.
 """
@@ -8,7 +9,6 @@ policy instead, so it can also be attached to a role that someone else manages.
 from __future__ import annotations
 
 from aws_cdk import Aws
-from aws_cdk import aws_cognito as cognito
 from aws_cdk import aws_dynamodb as dynamodb
 from aws_cdk import aws_iam as iam
 from aws_cdk import aws_kinesisfirehose as firehose
@@ -37,7 +37,6 @@ class AppAccess(Construct):
         upload_dlq: sqs.IQueue,
         stream_dlq: sqs.IQueue,
         delivery_stream: firehose.CfnDeliveryStream,
-        user_pool: cognito.IUserPool,
     ) -> None:
         super().__init__(scope, construct_id)
         names = config.names
@@ -155,11 +154,6 @@ class AppAccess(Construct):
                 sid="StreamFailures",  # the stream mapping's on-failure destination
                 actions=["sqs:SendMessage"],
                 resources=[stream_dlq.queue_arn],
-            ),
-            iam.PolicyStatement(
-                sid="Users",  # the app's admin-side Cognito calls (groups of a user)
-                actions=["cognito-idp:AdminGetUser", "cognito-idp:AdminListGroupsForUser"],
-                resources=[user_pool.user_pool_arn],
             ),
             iam.PolicyStatement(
                 sid="Metrics",  # the health panel's Firehose figures; no resource-level permissions exist

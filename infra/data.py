@@ -15,7 +15,7 @@ from cdk_nag import NagSuppressions
 from constructs import Construct
 
 from cloud.local.bootstrap import UPLOAD_MAX_RECEIVES
-from cloud.resources import RAW_UPLOAD_PREFIX, TABLE_DEFINITION, TTL_ATTRIBUTE
+from cloud.resources import RAW_UPLOAD_PREFIX, RENDITION_PREFIX, TABLE_DEFINITION, TTL_ATTRIBUTE
 from infra.config import StageConfig
 
 RAW_UPLOAD_DAYS = 14  # = the DLQ's retention: a redriven upload message still finds its object
@@ -37,6 +37,16 @@ def _key_schema(key_schema: list[dict[str, str]]) -> tuple[dynamodb.Attribute, d
     partition = dynamodb.Attribute(name=keys["HASH"], type=types[keys["HASH"]])
     sort = dynamodb.Attribute(name=keys["RANGE"], type=types[keys["RANGE"]]) if "RANGE" in keys else None
     return partition, sort
+
+
+def only_prefix_function(prefix: str) -> str:
+    """Return a CloudFront Function (JS 2.0) that answers 404 to any path outside ``prefix``."""
+    return (
+        "function handler(event) {\n"
+        f"  if (event.request.uri.startsWith('/{prefix}')) {{ return event.request; }}\n"
+        "  return { statusCode: 404, statusDescription: 'Not Found' };\n"
+        "}\n"
+    )
 
 
 class DataResources(Construct):
@@ -146,7 +156,16 @@ class DataResources(Construct):
             s3.NotificationKeyFilter(prefix=RAW_UPLOAD_PREFIX),
         )
 
-        # Renditions are served by CloudFront (the bucket stays private: origin access control).
+        # Renditions are served by CloudFront (the bucket stays private: origin access control). Only
+        # renditions: a raw upload may still carry its GPS position, which the renditions drop.
+        self.only_renditions = cloudfront.Function(
+            self,
+            "OnlyRenditions",
+            function_name=f"{config.prefix}-only-renditions",
+            comment="404 for anything but renditions/",
+            runtime=cloudfront.FunctionRuntime.JS_2_0,
+            code=cloudfront.FunctionCode.from_inline(only_prefix_function(RENDITION_PREFIX)),
+        )
         self.media_cdn = cloudfront.Distribution(
             self,
             "MediaCdn",
@@ -156,6 +175,11 @@ class DataResources(Construct):
                 viewer_protocol_policy=cloudfront.ViewerProtocolPolicy.REDIRECT_TO_HTTPS,
                 cache_policy=cloudfront.CachePolicy.CACHING_OPTIMIZED,
                 allowed_methods=cloudfront.AllowedMethods.ALLOW_GET_HEAD,
+                function_associations=[
+                    cloudfront.FunctionAssociation(
+                        function=self.only_renditions, event_type=cloudfront.FunctionEventType.VIEWER_REQUEST
+                    )
+                ],
             ),
             price_class=cloudfront.PriceClass.PRICE_CLASS_100,
             http_version=cloudfront.HttpVersion.HTTP2_AND_3,

@@ -43,7 +43,6 @@ class BlogStack(Stack):
             upload_dlq=self.data.upload_dlq,
             stream_dlq=self.data.stream_dlq,
             delivery_stream=self.lake.delivery_stream,
-            user_pool=self.identity.user_pool,
         )
         self.monitoring = Monitoring(
             self,

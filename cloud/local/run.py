@@ -10,6 +10,7 @@ import os
 import signal
 import subprocess
 import sys
+import threading
 import time
 from pathlib import Path
 
@@ -78,10 +79,27 @@ def banner(port: int, aws_port: int) -> str:
 """
 
 
+def stop_all(processes: list[subprocess.Popen], *, grace: float = 5.0) -> None:
+    """Ask every process to stop, then kill what is still running after ``grace`` seconds."""
+    for process in processes:
+        if process.poll() is None:
+            process.terminate()
+    deadline = time.monotonic() + grace
+    for process in processes:
+        try:
+            process.wait(timeout=max(0.0, deadline - time.monotonic()))
+        except subprocess.TimeoutExpired:
+            process.kill()
+            process.wait()
+
+
 def main() -> int:
     port = int(os.environ.get("PORT", "8000"))
     aws_port = int(os.environ.get("LOCAL_AWS_PORT", str(emulator.DEFAULT_PORT)))
     (STATE / "logs").mkdir(parents=True, exist_ok=True)
+    stopping = threading.Event()
+    for signum in (signal.SIGINT, signal.SIGTERM):
+        signal.signal(signum, lambda *_: stopping.set())
     env = local_environment(aws_port)
     print(f"Starting the AWS emulator on 127.0.0.1:{aws_port} (replaying saved state)...", flush=True)
     aws_process = emulator.start(
@@ -101,22 +119,14 @@ def main() -> int:
             subprocess.Popen([python, "manage.py", "runserver", f"127.0.0.1:{port}"], env=env, cwd=ROOT)
         )
         print(banner(port, aws_port), flush=True)
-        while all(child.poll() is None for child in children):
-            time.sleep(0.5)
-        failed = next(child for child in children if child.poll() is not None)
-        print(f"{failed.args!r} stopped (exit {failed.returncode}); see {STATE}/logs/", flush=True)
-        return 1
-    except KeyboardInterrupt:
+        while not stopping.wait(0.5):
+            failed = next((child for child in children if child.poll() is not None), None)
+            if failed is not None:
+                print(f"{failed.args!r} stopped (exit {failed.returncode}); see {STATE}/logs/", flush=True)
+                return 1
         return 0
     finally:
-        for process in [*children, aws_process]:
-            if process.poll() is None:
-                process.send_signal(signal.SIGINT if process in children else signal.SIGTERM)
-        for process in [*children, aws_process]:
-            try:
-                process.wait(timeout=10)
-            except subprocess.TimeoutExpired:
-                process.kill()
+        stop_all([*children, aws_process])
         print("Stopped.", flush=True)
 
 

@@ -71,3 +71,11 @@ def test_unknown_body_images_are_dropped(publish: Publish) -> None:
     page = Client().get(f"/articles/{article.slug}/").content.decode()
     assert "<picture>" not in page
     assert "Before  after" in page
+
+
+def test_body_shows_only_the_authors_own_images(publish: Publish, writer: Identity) -> None:
+    someone_elses = _ready_image(writer)
+    article = publish(body=f"Borrowed: ![theirs](image:{someone_elses})")
+    page = Client().get(f"/articles/{article.slug}/").content.decode()
+    assert someone_elses not in page
+    assert "<picture>" not in page

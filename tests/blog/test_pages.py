@@ -307,3 +307,46 @@ def test_xss_in_every_field_is_inert(local_stack: object) -> None:
     feed = _text(Client().get("/feed.atom"))
     assert "<script>" not in feed
     assert "&lt;script&gt;" in feed
+
+
+def test_home_page_is_served_from_memory_until_this_process_writes(publish: Publish, reader: Reader) -> None:
+    from typing import Any
+
+    from cloud import aws
+
+    first = publish()
+    client = Client()
+    assert first.title in _text(client.get("/"))
+    calls: list[str] = []
+
+    def count(event_name: str, **_: Any) -> None:
+        calls.append(event_name)
+
+    dynamodb = aws.client("dynamodb")
+    dynamodb.meta.events.register("before-call.dynamodb", count)
+    try:
+        client.get("/")
+        assert calls == []  # nothing read: the list comes from memory
+    finally:
+        dynamodb.meta.events.unregister("before-call.dynamodb", count)
+    second = publish()
+    assert second.title in _text(client.get("/"))
+    services.article_like(article_id=second.id, reader=reader)
+    html = _text(client.get("/"))
+    assert re.search(r'<span class="like-count">1</span> like\b', html[html.index(second.title) :])
+
+
+def test_cached_list_expires_with_its_first_article() -> None:
+    from blog.cache import RenderedList, latest_html_get, latest_html_set
+
+    latest_html_set("c", RenderedList(html="<li>x</li>", next_cursor=None, fresh_until=1000.0))
+    assert latest_html_get("c", now=999.0) is not None
+    assert latest_html_get("c", now=1000.0) is None
+
+
+def test_read_pages_answer_head_and_refuse_posts(publish: Publish) -> None:
+    article = publish()
+    client = Client()
+    for url in ("/", f"/articles/{article.slug}/", "/authors/author/"):
+        assert client.head(url).status_code == 200, url
+        assert client.post(url).status_code == 405, url

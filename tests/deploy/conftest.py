@@ -2,7 +2,6 @@
 
 from __future__ import annotations
 
-import os
 import shutil
 from collections.abc import Iterator
 from dataclasses import dataclass
@@ -10,13 +9,8 @@ from pathlib import Path
 
 import pytest
 
-from cloud import aws
-from cloud.local.bootstrap import LocalStack, bootstrap
-from cloud.resources import ResourceNames
+from cloud.local.bootstrap import LocalStack
 from tools import lambda_package
-
-PRODUCTION_PREFIX = "blog-production"  # baked into the package (zappa_settings.json environment_variables)
-SECRET_PARAMETER = "/blog-production/django-secret-key"
 
 
 @dataclass(frozen=True)
@@ -39,33 +33,6 @@ def built_package(tmp_path_factory: pytest.TempPathFactory) -> Iterator[BuiltPac
 
 
 @pytest.fixture(scope="session")
-def production_stack(local_stack: LocalStack) -> LocalStack:
-    """Create the production-named resources in the emulator (the package's names are baked in)."""
-    stack = bootstrap(ResourceNames.for_prefix(PRODUCTION_PREFIX), with_demo_users=False)
-    aws.client("ssm").put_parameter(
-        Name=SECRET_PARAMETER,
-        Value="packaged-handler-test-secret-" + "x" * 40,
-        Type="SecureString",
-        Overwrite=True,
-    )
-    return stack
-
-
-@pytest.fixture(scope="session")
-def lambda_environment(production_stack: LocalStack) -> dict[str, str]:
-    """The Lambda function's environment as infra/ and the deploy guide set it, pointed at the emulator."""
-    return {
-        "PATH": os.environ.get("PATH", "/usr/bin:/bin"),
-        "LANG": "C.UTF-8",
-        "AWS_ENDPOINT_URL": os.environ["AWS_ENDPOINT_URL"],
-        "AWS_ACCESS_KEY_ID": "testing",
-        "AWS_SECRET_ACCESS_KEY": "testing",
-        "AWS_SESSION_TOKEN": "testing",
-        "AWS_REGION": "us-east-1",
-        "AWS_DEFAULT_REGION": "us-east-1",
-        "AWS_LAMBDA_FUNCTION_NAME": "blog-production",
-        "COGNITO_USER_POOL_ID": production_stack.user_pool_id,
-        "COGNITO_CLIENT_ID": production_stack.user_pool_client_id,
-        "DJANGO_ALLOWED_HOSTS": "blog.example.com",
-        "DJANGO_CSRF_TRUSTED_ORIGINS": "https://blog.example.com",
-    }
+def lambda_environment(local_stack: LocalStack) -> dict[str, str]:
+    """The function's environment as docs/deploy.md sets it, with production's resources in the emulator."""
+    return lambda_package.emulated_function_environment("production")

@@ -151,3 +151,17 @@ def test_packaged_handler_raises_for_a_poison_upload_message_so_lambda_retries_i
     event["Records"][0]["body"] = "not an S3 notification"
     (answer,) = _run(built_package, lambda_environment, [event])["answers"]
     assert answer["error"] == "UploadBatchFailed", answer
+
+
+def test_the_smoke_run_of_make_package_passes_and_judges_failures(
+    built_package: BuiltPackage, lambda_environment: dict[str, str]
+) -> None:
+    labelled = lambda_package.smoke_events()
+    run = _run(built_package, lambda_environment, [event for _, event in labelled])
+    outcomes = [
+        lambda_package.smoke_outcome(label, a) for (label, _), a in zip(labelled, run["answers"], strict=True)
+    ]
+    assert all(passed for _, passed in outcomes), outcomes
+    assert lambda_package.smoke_outcome("GET /", {"result": {"statusCode": 500}}) == ("GET /: 500", False)
+    assert lambda_package.smoke_outcome("GET /", {"error": "ImportError", "message": "x"})[1] is False
+    assert lambda_package.smoke_outcome("manage check", {"result": None})[1] is False

@@ -322,3 +322,40 @@ def test_cdk_nag_aws_solutions_finds_no_unsuppressed_error(synthesized: Synthesi
         assert errors == [], [f"{e.id}: {str(e.entry.data)[:200]}" for e in errors]
     # The pack did run: it warns about optional MFA, which we accept (warnings are not suppressed).
     assert synthesized.blog_annotations.find_warning("*", Match.string_like_regexp("AwsSolutions-COG2.*"))
+
+
+def test_media_cdn_serves_only_renditions_from_the_private_bucket(synthesized: Synthesized) -> None:
+    distribution = _only(synthesized.blog.find_resources("AWS::CloudFront::Distribution"))[
+        "DistributionConfig"
+    ]
+    behavior = distribution["DefaultCacheBehavior"]
+    assert behavior["ViewerProtocolPolicy"] == "redirect-to-https"
+    (association,) = behavior["FunctionAssociations"]
+    assert association["EventType"] == "viewer-request"
+    function = _only(synthesized.blog.find_resources("AWS::CloudFront::Function"))
+    assert "startsWith('/renditions/')" in function["FunctionCode"]
+    assert "statusCode: 404" in function["FunctionCode"]
+    assert "OriginAccessControlId" in distribution["Origins"][0]
+
+
+def test_the_renditions_only_function_runs_as_intended() -> None:
+    import shutil
+    import subprocess
+
+    from infra.data import only_prefix_function
+
+    node = shutil.which("node")
+    assert node is not None  # the CDK needs node anyway
+    script = only_prefix_function("renditions/") + (
+        "for (const uri of ['/renditions/a/640.webp', '/uploads/raw/u/i/photo.jpg', '/', '/renditionsX']) {\n"
+        "  const answer = handler({request: {uri: uri}});\n"
+        "  console.log(uri + ' ' + (answer.statusCode || 'pass'));\n"
+        "}\n"
+    )
+    output = subprocess.run([node, "-e", script], capture_output=True, text=True, check=True).stdout
+    assert output.splitlines() == [
+        "/renditions/a/640.webp pass",
+        "/uploads/raw/u/i/photo.jpg 404",
+        "/ 404",
+        "/renditionsX 404",
+    ]
