@@ -11,6 +11,7 @@ class ArticleForm(forms.Form):
     title = forms.CharField(max_length=TITLE_MAX_CHARS)
     body = forms.CharField(
         max_length=BODY_MAX_CHARS,
+        strip=False,  # leading spaces are Markdown (an indented code block); the service trims newlines
         widget=forms.Textarea,
         help_text="Markdown. Pictures: ![description](image:IMAGE_ID) with an id from “My images”.",
     )

@@ -72,7 +72,6 @@ def _parser() -> MarkdownIt:
     return parser
 
 
-
 def _sanitise(markup: str) -> str:
     return nh3.clean(
         markup,

@@ -9,6 +9,7 @@ from __future__ import annotations
 
 import os
 from dataclasses import dataclass, fields
+from typing import Any
 
 # --- The single table -------------------------------------------------------------------------
 PK = "pk"
@@ -57,7 +58,7 @@ def rate_key(scope: str, subject: str, window: int) -> dict[str, str]:
     return {PK: f"RATE#{scope}#{subject}", SK: str(window)}
 
 
-TABLE_DEFINITION = {
+TABLE_DEFINITION: dict[str, Any] = {
     "KeySchema": [
         {"AttributeName": PK, "KeyType": "HASH"},
         {"AttributeName": SK, "KeyType": "RANGE"},

@@ -350,3 +350,13 @@ def test_read_pages_answer_head_and_refuse_posts(publish: Publish) -> None:
     for url in ("/", f"/articles/{article.slug}/", "/authors/author/"):
         assert client.head(url).status_code == 200, url
         assert client.post(url).status_code == 405, url
+
+
+def test_editor_keeps_leading_spaces_and_normalises_newlines(author: Identity) -> None:
+    title = f"Code first {unique()}"
+    body = "    indented code\r\n\r\nthen text"
+    response = signed_in(Client(), author).post("/write/", {"title": title, "body": body, "save": "1"})
+    assert response.status_code == 302
+    article = selectors.article_get_by_slug(slug=response["Location"].split("/")[2])
+    assert article.body == "    indented code\n\nthen text"
+    assert "<pre><code>indented code" in _text(Client().get(f"/articles/{article.slug}/"))
