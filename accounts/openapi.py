@@ -4,13 +4,7 @@ from __future__ import annotations
 
 from typing import Any
 
-
-def _error(description: str) -> dict[str, Any]:
-    return {
-        "description": description,
-        "content": {"application/json": {"schema": {"$ref": "#/components/schemas/Error"}}},
-    }
-
+from common.openapi import error_response
 
 SCHEMAS: dict[str, Any] = {
     "TokenRequest": {
@@ -57,11 +51,11 @@ PATHS: dict[str, Any] = {
                         "application/json": {"schema": {"$ref": "#/components/schemas/TokenResponse"}}
                     },
                 },
-                "400": _error("Malformed JSON, missing, unknown or wrongly typed fields."),
-                "401": _error("Incorrect username or password, or the account is not confirmed."),
-                "413": _error("The body is over 1 MB."),
-                "429": _error("Too many sign-in attempts."),
-                "503": _error("Cognito cannot be reached."),
+                "400": error_response("Malformed JSON, missing, unknown or wrongly typed fields."),
+                "401": error_response("Incorrect username or password, or the account is not confirmed."),
+                "413": error_response("The body is over 1 MB."),
+                "429": error_response("Too many sign-in attempts."),
+                "503": error_response("Cognito cannot be reached."),
             },
         }
     }

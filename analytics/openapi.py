@@ -5,24 +5,12 @@ from __future__ import annotations
 from typing import Any
 
 from analytics.reports.catalog import REPORTS
-
-
-def _error(description: str) -> dict[str, Any]:
-    return {
-        "description": description,
-        "content": {"application/json": {"schema": {"$ref": "#/components/schemas/Error"}}},
-    }
-
-
-def _json(ref: str, description: str) -> dict[str, Any]:
-    return {"description": description, "content": {"application/json": {"schema": {"$ref": ref}}}}
-
+from common.openapi import BEARER, error_response, json_response
 
 _ADMIN_ERRORS = {
-    "401": _error("No valid access token (or session)."),
-    "403": _error("The caller is not in the admins group."),
+    "401": error_response("No valid access token (or session)."),
+    "403": error_response("The caller is not in the admins group."),
 }
-_SECURITY: list[dict[str, list[str]]] = [{"bearer": []}]
 
 SCHEMAS: dict[str, Any] = {
     "Chart": {
@@ -110,8 +98,8 @@ PATHS: dict[str, Any] = {
         "get": {
             "summary": "List the reports",
             "tags": ["analytics"],
-            "security": _SECURITY,
-            "responses": {"200": _json("#/components/schemas/ReportList", "The reports."), **_ADMIN_ERRORS},
+            "security": BEARER,
+            "responses": {"200": json_response("ReportList", "The reports."), **_ADMIN_ERRORS},
         }
     },
     "/api/analytics/reports/{name}/runs": {
@@ -120,7 +108,7 @@ PATHS: dict[str, Any] = {
             "description": "Starts the report. The run comes back finished, or queued/running (Athena): "
             "poll GET /api/analytics/runs/{id} (the Location header).",
             "tags": ["analytics"],
-            "security": _SECURITY,
+            "security": BEARER,
             "parameters": [
                 {
                     "name": "name",
@@ -136,10 +124,10 @@ PATHS: dict[str, Any] = {
                 },
             },
             "responses": {
-                "201": _json("#/components/schemas/Run", "The run."),
-                "400": _error("Invalid parameters (see error.fields)."),
-                "404": _error("No such report."),
-                "503": _error("The engine could not start the query; try again."),
+                "201": json_response("Run", "The run."),
+                "400": error_response("Invalid parameters (see error.fields)."),
+                "404": error_response("No such report."),
+                "503": error_response("The engine could not start the query; try again."),
                 **_ADMIN_ERRORS,
             },
         }
@@ -148,14 +136,14 @@ PATHS: dict[str, Any] = {
         "post": {
             "summary": "Run one SELECT on the analytics database (the SQL console)",
             "tags": ["analytics"],
-            "security": _SECURITY,
+            "security": BEARER,
             "requestBody": {
                 "required": True,
                 "content": {"application/json": {"schema": {"$ref": "#/components/schemas/QueryRequest"}}},
             },
             "responses": {
-                "201": _json("#/components/schemas/Run", "The run."),
-                "400": _error("Not exactly one SELECT (error.code 'query_refused')."),
+                "201": json_response("Run", "The run."),
+                "400": error_response("Not exactly one SELECT (error.code 'query_refused')."),
                 **_ADMIN_ERRORS,
             },
         }
@@ -164,11 +152,11 @@ PATHS: dict[str, Any] = {
         "get": {
             "summary": "A run: status, columns, rows, bytes scanned",
             "tags": ["analytics"],
-            "security": _SECURITY,
+            "security": BEARER,
             "parameters": [{"name": "id", "in": "path", "required": True, "schema": {"type": "string"}}],
             "responses": {
-                "200": _json("#/components/schemas/Run", "The run."),
-                "404": _error("No such run (local runs live in the server process's memory)."),
+                "200": json_response("Run", "The run."),
+                "404": error_response("No such run (local runs live in the server process's memory)."),
                 **_ADMIN_ERRORS,
             },
         }

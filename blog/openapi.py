@@ -5,21 +5,7 @@ from __future__ import annotations
 from typing import Any
 
 from blog.domain import BODY_MAX_CHARS, EXPIRY_MAX_DAYS, EXPIRY_MIN_DAYS, PAGE_SIZE, TITLE_MAX_CHARS
-
-
-def _error(description: str) -> dict[str, Any]:
-    return {
-        "description": description,
-        "content": {"application/json": {"schema": {"$ref": "#/components/schemas/Error"}}},
-    }
-
-
-def _json(schema: str, description: str) -> dict[str, Any]:
-    return {
-        "description": description,
-        "content": {"application/json": {"schema": {"$ref": f"#/components/schemas/{schema}"}}},
-    }
-
+from common.openapi import BEARER, error_response, json_response
 
 ARTICLE_ID = {
     "name": "article_id",
@@ -34,7 +20,6 @@ CSRF_HEADER = {
     "description": "The csrftoken cookie's value: the visitor cookie is sent by the browser on its own.",
     "schema": {"type": "string"},
 }
-BEARER: list[dict[str, list[str]]] = [{"bearer": []}]
 
 PATHS: dict[str, Any] = {
     "/api/articles": {
@@ -50,7 +35,10 @@ PATHS: dict[str, Any] = {
                     "schema": {"type": "string"},
                 }
             ],
-            "responses": {"200": _json("ArticlePage", "A page of articles."), "400": _error("Bad cursor.")},
+            "responses": {
+                "200": json_response("ArticlePage", "A page of articles."),
+                "400": error_response("Bad cursor."),
+            },
         },
         "post": {
             "summary": "Publish an article (authors).",
@@ -61,12 +49,14 @@ PATHS: dict[str, Any] = {
                 "content": {"application/json": {"schema": {"$ref": "#/components/schemas/ArticleInput"}}},
             },
             "responses": {
-                "201": _json("Article", "Published."),
-                "400": _error("Invalid body: malformed JSON, wrong types, missing or unknown fields."),
-                "401": _error("No valid access token."),
-                "403": _error("Not an author."),
-                "409": _error("Same title and body already published."),
-                "413": _error("Body over 1 MB."),
+                "201": json_response("Article", "Published."),
+                "400": error_response(
+                    "Invalid body: malformed JSON, wrong types, missing or unknown fields."
+                ),
+                "401": error_response("No valid access token."),
+                "403": error_response("Not an author."),
+                "409": error_response("Same title and body already published."),
+                "413": error_response("Body over 1 MB."),
             },
         },
     },
@@ -76,8 +66,8 @@ PATHS: dict[str, Any] = {
             "summary": "One article with its Markdown body and the rendered, sanitised HTML.",
             "tags": ["articles"],
             "responses": {
-                "200": _json("Article", "The article."),
-                "404": _error("No such article (or expired)."),
+                "200": json_response("Article", "The article."),
+                "404": error_response("No such article (or expired)."),
             },
         },
         "patch": {
@@ -89,13 +79,13 @@ PATHS: dict[str, Any] = {
                 "content": {"application/json": {"schema": {"$ref": "#/components/schemas/ArticlePatch"}}},
             },
             "responses": {
-                "200": _json("Article", "Saved."),
-                "400": _error("Invalid body."),
-                "401": _error("No valid access token."),
-                "403": _error("Not the author."),
-                "404": _error("No such article."),
-                "409": _error("Same title and body as another article."),
-                "413": _error("Body over 1 MB."),
+                "200": json_response("Article", "Saved."),
+                "400": error_response("Invalid body."),
+                "401": error_response("No valid access token."),
+                "403": error_response("Not the author."),
+                "404": error_response("No such article."),
+                "409": error_response("Same title and body as another article."),
+                "413": error_response("Body over 1 MB."),
             },
         },
         "delete": {
@@ -104,9 +94,9 @@ PATHS: dict[str, Any] = {
             "security": BEARER,
             "responses": {
                 "204": {"description": "Deleted."},
-                "401": _error("No valid access token."),
-                "403": _error("Neither the author nor an admin."),
-                "404": _error("No such article."),
+                "401": error_response("No valid access token."),
+                "403": error_response("Neither the author nor an admin."),
+                "404": error_response("No such article."),
             },
         },
     },
@@ -116,20 +106,20 @@ PATHS: dict[str, Any] = {
             "summary": "Like the article, once per visitor (visitor cookie; set on first use). Idempotent.",
             "tags": ["likes"],
             "responses": {
-                "200": _json("LikeState", "Liked; the new count."),
-                "403": _error("CSRF token missing or incorrect."),
-                "404": _error("No such article."),
-                "429": _error("Too many likes from this visitor."),
+                "200": json_response("LikeState", "Liked; the new count."),
+                "403": error_response("CSRF token missing or incorrect."),
+                "404": error_response("No such article."),
+                "429": error_response("Too many likes from this visitor."),
             },
         },
         "delete": {
             "summary": "Take the like back. Idempotent.",
             "tags": ["likes"],
             "responses": {
-                "200": _json("LikeState", "Not liked; the new count."),
-                "403": _error("CSRF token missing or incorrect."),
-                "404": _error("No such article."),
-                "429": _error("Too many likes from this visitor."),
+                "200": json_response("LikeState", "Not liked; the new count."),
+                "403": error_response("CSRF token missing or incorrect."),
+                "404": error_response("No such article."),
+                "429": error_response("Too many likes from this visitor."),
             },
         },
     },

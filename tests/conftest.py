@@ -1,6 +1,7 @@
 from __future__ import annotations
 
 from collections.abc import Iterator
+from typing import Any
 
 import pytest
 
@@ -90,3 +91,13 @@ def _demo_sign_ins_are_not_rate_limited(request: pytest.FixtureRequest) -> Itera
 
     with override_settings(ACCOUNTS_SIGN_IN_LIMIT=10_000, ACCOUNTS_SIGN_IN_USER_LIMIT=10_000):
         yield
+
+
+@pytest.fixture
+def page(browser: Any) -> Iterator[Any]:
+    """A page in a fresh browser context (its own cookies: a new visitor)."""
+    context = browser.new_context()
+    try:
+        yield context.new_page()
+    finally:
+        context.close()

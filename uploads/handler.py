@@ -1,7 +1,9 @@
 """The upload handler: SQS messages carrying S3 ``ObjectCreated`` notifications -> renditions.
 
-Zappa's SQS event source calls ``handle`` in production (with ``ReportBatchItemFailures``);
-``cloud.local.sqs_runner`` calls it on a developer's machine. Each message is handled on its own:
+In production Zappa's SQS event source invokes the function and ``cloud.lambda_handlers`` calls
+``handle`` (Zappa 0.63 cannot set ``ReportBatchItemFailures``, so that entry point turns reported
+failures into a retry of just those messages); ``cloud.local.sqs_runner`` calls it on a developer's
+machine. Each message is handled on its own:
 one that fails for a passing reason is reported in ``batchItemFailures`` and comes back later;
 one that can never succeed (a message that is not an S3 notification) fails every time and so
 ends in the DLQ after three receives; an upload that is not a usable image is marked ``failed``

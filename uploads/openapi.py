@@ -4,22 +4,8 @@ from __future__ import annotations
 
 from typing import Any
 
+from common.openapi import BEARER, error_response, json_response
 from uploads.domain import ACCEPTED_CONTENT_TYPES, FILENAME_MAX_CHARS, MAX_BYTES
-
-
-def _error(description: str) -> dict[str, Any]:
-    return {
-        "description": description,
-        "content": {"application/json": {"schema": {"$ref": "#/components/schemas/Error"}}},
-    }
-
-
-def _json(schema: str, description: str) -> dict[str, Any]:
-    return {
-        "description": description,
-        "content": {"application/json": {"schema": {"$ref": f"#/components/schemas/{schema}"}}},
-    }
-
 
 IMAGE_ID = {
     "name": "image_id",
@@ -27,10 +13,9 @@ IMAGE_ID = {
     "required": True,
     "schema": {"type": "string", "pattern": "^[0-9a-f]{32}$"},
 }
-SECURITY: list[dict[str, list[str]]] = [{"bearer": []}]
 AUTH_ERRORS = {
-    "401": _error("No valid access token."),
-    "403": _error("The caller is not in the 'authors' group."),
+    "401": error_response("No valid access token."),
+    "403": error_response("The caller is not in the 'authors' group."),
 }
 
 SCHEMAS: dict[str, Any] = {
@@ -106,14 +91,14 @@ PATHS: dict[str, Any] = {
             "summary": "List my images, newest first",
             "operationId": "images_list",
             "tags": ["images"],
-            "security": SECURITY,
-            "responses": {"200": _json("ImageList", "The caller's images."), **AUTH_ERRORS},
+            "security": BEARER,
+            "responses": {"200": json_response("ImageList", "The caller's images."), **AUTH_ERRORS},
         },
         "post": {
             "summary": "Start an upload: get a presigned POST for the file",
             "operationId": "images_create",
             "tags": ["images"],
-            "security": SECURITY,
+            "security": BEARER,
             "requestBody": {
                 "required": True,
                 "content": {
@@ -121,11 +106,15 @@ PATHS: dict[str, Any] = {
                 },
             },
             "responses": {
-                "201": _json("ImageUpload", "The image record (processing) and where to send the file."),
-                "400": _error("A field is missing, unknown or wrong (content type not an accepted image)."),
+                "201": json_response(
+                    "ImageUpload", "The image record (processing) and where to send the file."
+                ),
+                "400": error_response(
+                    "A field is missing, unknown or wrong (content type not an accepted image)."
+                ),
                 **AUTH_ERRORS,
-                "413": _error("The file is over 20 MB."),
-                "429": _error("Too many uploads this hour."),
+                "413": error_response("The file is over 20 MB."),
+                "429": error_response("Too many uploads this hour."),
             },
         },
     },
@@ -135,23 +124,25 @@ PATHS: dict[str, Any] = {
             "summary": "An image: status, error, size and renditions",
             "operationId": "image_detail",
             "tags": ["images"],
-            "security": SECURITY,
+            "security": BEARER,
             "responses": {
-                "200": _json("Image", "The image."),
+                "200": json_response("Image", "The image."),
                 **AUTH_ERRORS,
-                "404": _error("No such image of the caller's."),
+                "404": error_response("No such image of the caller's."),
             },
         },
         "delete": {
             "summary": "Delete an image with its renditions and upload",
             "operationId": "image_delete",
             "tags": ["images"],
-            "security": SECURITY,
+            "security": BEARER,
             "responses": {
                 "204": {"description": "Deleted."},
                 **AUTH_ERRORS,
-                "404": _error("No such image of the caller's."),
-                "409": _error("An article shows the image: the message and 'fields.articles' say which."),
+                "404": error_response("No such image of the caller's."),
+                "409": error_response(
+                    "An article shows the image: the message and 'fields.articles' say which."
+                ),
             },
         },
     },

@@ -2,21 +2,11 @@
 
 from __future__ import annotations
 
-from collections.abc import Iterator
 from typing import Any
 
 import pytest
 
 pytestmark = [pytest.mark.browser, pytest.mark.usefixtures("local_stack")]
-
-
-@pytest.fixture
-def page(browser: Any) -> Iterator[Any]:
-    context = browser.new_context()
-    try:
-        yield context.new_page()
-    finally:
-        context.close()
 
 
 def sign_in(page: Any, base: str, *, username: str, password: str, next_url: str) -> None:

@@ -41,15 +41,6 @@ def upload_runner(local_stack: object) -> Iterator[None]:
     thread.join(timeout=10)
 
 
-@pytest.fixture
-def page(browser: Any) -> Iterator[Any]:
-    context = browser.new_context()
-    try:
-        yield context.new_page()
-    finally:
-        context.close()
-
-
 def test_upload_with_progress_then_picture_in_an_article(
     page: Any, live_server_url: str, upload_runner: None
 ) -> None:
@@ -118,16 +109,17 @@ def test_upload_with_progress_then_picture_in_an_article(
     assert [error for error in console_errors if "/favicon.ico" not in error] == []
 
 
-def test_picker_uploads_inserts_and_sets_the_cover(
-    page: Any, live_server_url: str, upload_runner: None, settings: Any
+def test_the_editor_uploads_inserts_sets_the_cover_and_publishes(
+    page: Any, live_server_url: str, upload_runner: None
 ) -> None:
-    settings.ROOT_URLCONF = "tests.uploads.urls"  # the site plus a bare editor page with the picker
-    page.goto(f"{live_server_url}/accounts/sign-in/?next=/test/editor/")
+    page.goto(f"{live_server_url}/accounts/sign-in/?next=/write/")
     page.fill("input[name=username]", "author")
     page.fill("input[name=password]", DEMO_AUTHOR_PASSWORD)
     page.click("form.account-form button[type=submit]")
-    page.wait_for_url(f"{live_server_url}/test/editor/")
+    page.wait_for_url(f"{live_server_url}/write/")
 
+    page.fill("#id_title", f"Dot {uuid.uuid4().hex[:8]}")
+    page.fill("#id_body", "First paragraph.")
     page.set_input_files(
         "#picker-files", [{"name": "dot.png", "mimeType": "image/png", "buffer": images.png_alpha()}]
     )
@@ -141,3 +133,11 @@ def test_picker_uploads_inserts_and_sets_the_cover(
     assert page.input_value("#id_body") == f"First paragraph.\n\n![dot](image:{image_id})\n\n"
     item.locator("[data-picker-cover]").click()
     assert page.input_value("#id_cover_image_id") == image_id
+
+    page.click("button[name=save]")
+    page.wait_for_url(f"{live_server_url}/articles/**")
+    # A transparent PNG: WebP and PNG renditions, no JPEG.
+    picture = page.locator("picture", has=page.locator("img[alt='dot']"))
+    assert picture.locator("source[type='image/webp']").count() == 1
+    assert ".png" in (picture.locator("img").get_attribute("srcset") or "")
+    assert page.locator("meta[property='og:image']").count() == 1
