@@ -30,6 +30,8 @@ from cloud.local.lambda_runtime import api_gateway_event, lambda_context
 response = lambda_handler(api_gateway_event("GET", "/", headers={{"Host": "testserver"}}), lambda_context())
 done = time.perf_counter()
 timing = {{"import_handler": imported - started, "first_call": done - imported}}
+import django.conf
+timing["urlconf"] = django.conf.settings.ROOT_URLCONF
 print(json.dumps({{"status": response["statusCode"], **timing}}))
 """
 
@@ -47,8 +49,15 @@ def settings_dir(django_settings: str) -> str:
 def cold_start(folder: str, *, extra_args: tuple[str, ...] = ()) -> tuple[float, dict, str]:
     code = CHILD.format(settings_dir=folder, root=str(ROOT))
     started = time.perf_counter()
+    # Zappa's handler names the settings module; an inherited one would win over it.
+    env = {k: v for k, v in os.environ.items() if k != "DJANGO_SETTINGS_MODULE"}
     done = subprocess.run(
-        [sys.executable, *extra_args, "-c", code], capture_output=True, text=True, check=True, cwd=ROOT
+        [sys.executable, *extra_args, "-c", code],
+        capture_output=True,
+        text=True,
+        check=True,
+        cwd=ROOT,
+        env=env,
     )
     elapsed = time.perf_counter() - started
     result = json.loads(done.stdout.strip().splitlines()[-1])
@@ -92,6 +101,9 @@ def main() -> None:
                 elapsed, result, _ = cold_start(folder)
                 samples[name].append(elapsed)
                 phases[name].append(result)
+        urlconfs = {name: {p["urlconf"] for p in runs} for name, runs in phases.items()}
+        if urlconfs != {"blog": {"config.urls"}, "bare": {"bench.bare_django.urls"}}:
+            raise SystemExit(f"the cold starts did not load the projects they should: {urlconfs}")
         medians = {name: statistics.median(values) * 1000 for name, values in samples.items()}
         print(f"fresh process -> first home-page response through zappa.handler, median of {RUNS}:")
         for name in ("blog", "bare"):
