@@ -37,7 +37,7 @@ lint: install ## ruff (lint + format check)
 	$(BIN)/ruff check .
 	$(BIN)/ruff format --check .
 
-typecheck: install ## mypy
+typecheck: install deploy-deps ## mypy
 	$(BIN)/mypy .
 
 pytest: install system-deps
