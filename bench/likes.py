@@ -2,6 +2,11 @@
 
 Each like goes through the real service (rate limit, article read, one DynamoDB transaction). The
 final like counts must equal the distinct (visitor, article) pairs exactly.
+
+The emulator limits the scale: moto deep-copies every table a TransactWriteItems touches (its stream
+records included) before applying it, so each like costs more than the last and the full 2,000-like
+run grows the emulator past 17 GB. ``python -m bench likes`` runs the full size; a smaller run:
+``python -c "import bench.likes as b; b.LIKES_PER_THREAD = 40; b.main()"``.
 """
 
 from __future__ import annotations
