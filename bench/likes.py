@@ -5,12 +5,13 @@ final like counts must equal the distinct (visitor, article) pairs exactly.
 
 The emulator limits the scale: moto deep-copies every table a TransactWriteItems touches (its stream
 records included) before applying it, so each like costs more than the last and the full 2,000-like
-run grows the emulator past 17 GB. ``python -m bench likes`` runs the full size; a smaller run:
-``python -c "import bench.likes as b; b.LIKES_PER_THREAD = 40; b.main()"``.
+run grows the emulator past 17 GB. So ``make bench`` runs 8 threads x 40 likes;
+``BENCH_LIKES_PER_THREAD=250 python -m bench likes`` asks for the full size.
 """
 
 from __future__ import annotations
 
+import os
 import random
 import threading
 import time
@@ -18,13 +19,12 @@ from collections import Counter
 from unittest import mock
 
 THREADS = 8
-LIKES_PER_THREAD = 250
+LIKES_PER_THREAD = int(os.environ.get("BENCH_LIKES_PER_THREAD", "40"))
 VISITORS = 100
 ARTICLES = 5
 
 
 def main() -> None:
-    import os
 
     import django
 
