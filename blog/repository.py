@@ -185,6 +185,19 @@ def _transact(client: Any, items: list[dict[str, Any]], *, on_condition: Callabl
     raise Busy()
 
 
+def _guard_item(key: Mapping[str, str], *, entity: str, article: Article) -> dict[str, Any]:
+    """Return a guard item (slug or content) that lives as long as its article."""
+    item = {
+        **_key(key),
+        ENTITY: _s(entity),
+        "article_id": _s(article.id),
+        TTL_ATTRIBUTE: _n(article.expires_at),
+    }
+    if entity == "slug":
+        item["slug"] = _s(article.slug)
+    return item
+
+
 class ArticleRepository:
     """Articles with their slug and duplicate-content guards."""
 
@@ -195,18 +208,10 @@ class ArticleRepository:
     def _guard_put(
         self, key: Mapping[str, str], *, entity: str, article: Article, now: int
     ) -> dict[str, Any]:
-        item = {
-            **_key(key),
-            ENTITY: _s(entity),
-            "article_id": _s(article.id),
-            TTL_ATTRIBUTE: _n(article.expires_at),
-        }
-        if entity == "slug":
-            item["slug"] = _s(article.slug)
         return {
             "Put": {
                 "TableName": self.table,
-                "Item": item,
+                "Item": _guard_item(key, entity=entity, article=article),
                 # Free, or left behind by an article that has expired but not been deleted yet.
                 "ConditionExpression": "attribute_not_exists(#pk) OR #ttl <= :now",
                 "ExpressionAttributeNames": {"#pk": PK, "#ttl": TTL_ATTRIBUTE},
@@ -294,18 +299,10 @@ class ArticleRepository:
         _transact(self.client, items, on_condition=lambda index: failures.get(index, ArticleNotFound()))
 
     def _guard_refresh(self, key: Mapping[str, str], *, entity: str, article: Article) -> dict[str, Any]:
-        item = {
-            **_key(key),
-            ENTITY: _s(entity),
-            "article_id": _s(article.id),
-            TTL_ATTRIBUTE: _n(article.expires_at),
-        }
-        if entity == "slug":
-            item["slug"] = _s(article.slug)
         return {
             "Put": {
                 "TableName": self.table,
-                "Item": item,
+                "Item": _guard_item(key, entity=entity, article=article),
                 "ConditionExpression": "attribute_not_exists(#pk) OR article_id = :id",
                 "ExpressionAttributeNames": {"#pk": PK},
                 "ExpressionAttributeValues": {":id": _s(article.id)},

@@ -3,6 +3,7 @@
 from __future__ import annotations
 
 import time
+from collections.abc import Callable
 from typing import Any
 
 from django.contrib import messages
@@ -185,6 +186,39 @@ def _status_of(error: BlogError) -> int:
     return 403 if isinstance(error, NotAllowed) else 400 if isinstance(error, ArticleInvalid) else 409
 
 
+def _editor_submit(
+    request: HttpRequest,
+    *,
+    form: ArticleForm,
+    article: Article | None,
+    save: Callable[[dict[str, Any]], Article],
+    done: str,
+) -> HttpResponse:
+    """Preview, or validate and ``save`` the editor's form; show what was wrong on the same page."""
+    identity = _identity(request)
+    assert identity is not None  # author_required
+    if "preview" in request.POST:
+        preview = _preview(form, author_id=identity.user_id)
+        return _editor(request, form=form, article=article, preview=preview)
+    if not form.is_valid():
+        return _editor(request, form=form, article=article, status=400)
+    data = form.cleaned_data
+    try:
+        saved = save(
+            {
+                "title": data["title"],
+                "body": data["body"],
+                "expires_in_days": data["expires_in_days"],
+                "cover_image_id": data["cover_image_id"] or None,
+            }
+        )
+    except BlogError as error:
+        _form_errors(form, error)
+        return _editor(request, form=form, article=article, status=_status_of(error))
+    messages.success(request, done)
+    return redirect("blog:article", slug=saved.slug)
+
+
 @author_required
 @require_http_methods(["GET", "POST"])
 def article_write(request: HttpRequest) -> HttpResponse:
@@ -192,25 +226,13 @@ def article_write(request: HttpRequest) -> HttpResponse:
     assert identity is not None  # author_required
     if request.method == "GET":
         return _editor(request, form=ArticleForm(), article=None)
-    form = ArticleForm(request.POST)
-    if "preview" in request.POST:
-        return _editor(request, form=form, article=None, preview=_preview(form, author_id=identity.user_id))
-    if not form.is_valid():
-        return _editor(request, form=form, article=None, status=400)
-    data = form.cleaned_data
-    try:
-        article = services.article_publish(
-            author=identity,
-            title=data["title"],
-            body=data["body"],
-            expires_in_days=data["expires_in_days"],
-            cover_image_id=data["cover_image_id"] or None,
-        )
-    except BlogError as error:
-        _form_errors(form, error)
-        return _editor(request, form=form, article=None, status=_status_of(error))
-    messages.success(request, "Published.")
-    return redirect("blog:article", slug=article.slug)
+    return _editor_submit(
+        request,
+        form=ArticleForm(request.POST),
+        article=None,
+        save=lambda data: services.article_publish(author=identity, **data),
+        done="Published.",
+    )
 
 
 @author_required
@@ -228,28 +250,13 @@ def article_edit(request: HttpRequest, slug: str) -> HttpResponse:
             "cover_image_id": article.cover_image_id or "",
         }
         return _editor(request, form=ArticleForm(initial=initial, editing=True), article=article)
-    form = ArticleForm(request.POST, editing=True)
-    if "preview" in request.POST:
-        return _editor(
-            request, form=form, article=article, preview=_preview(form, author_id=identity.user_id)
-        )
-    if not form.is_valid():
-        return _editor(request, form=form, article=article, status=400)
-    data = form.cleaned_data
-    try:
-        services.article_update(
-            article_id=article.id,
-            editor=identity,
-            title=data["title"],
-            body=data["body"],
-            expires_in_days=data["expires_in_days"],
-            cover_image_id=data["cover_image_id"] or None,
-        )
-    except BlogError as error:
-        _form_errors(form, error)
-        return _editor(request, form=form, article=article, status=_status_of(error))
-    messages.success(request, "Saved.")
-    return redirect("blog:article", slug=article.slug)
+    return _editor_submit(
+        request,
+        form=ArticleForm(request.POST, editing=True),
+        article=article,
+        save=lambda data: services.article_update(article_id=article.id, editor=identity, **data),
+        done="Saved.",
+    )
 
 
 @author_required

@@ -41,6 +41,15 @@ class LocalStack:
     def environment(self) -> dict[str, str]:
         return {"COGNITO_USER_POOL_ID": self.user_pool_id, "COGNITO_CLIENT_ID": self.user_pool_client_id}
 
+    def export(self) -> None:
+        """Tell this process the ids: in its environment and, once loaded, in Django's settings."""
+        os.environ.update(self.environment())
+        from django.conf import settings
+
+        if settings.configured:
+            settings.COGNITO_USER_POOL_ID = self.user_pool_id
+            settings.COGNITO_CLIENT_ID = self.user_pool_client_id
+
 
 def ensure_table(names: ResourceNames) -> None:
     ddb = aws.client("dynamodb")

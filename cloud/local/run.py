@@ -50,11 +50,7 @@ def prepare(env: dict[str, str]) -> dict[str, str]:
     from cloud.local.bootstrap import bootstrap
 
     stack = bootstrap()
-    os.environ.update(stack.environment())
-    from django.conf import settings
-
-    settings.COGNITO_USER_POOL_ID = stack.user_pool_id
-    settings.COGNITO_CLIENT_ID = stack.user_pool_client_id
+    stack.export()
     seed_demo_articles()
     return {**env, **stack.environment()}
 

@@ -35,15 +35,7 @@ def ephemeral_stack(port: int | None = None, *, prefix: str = "blog-test") -> It
     process = emulator.start(port)
     try:
         stack = bootstrap()
-        os.environ.update(stack.environment())
-        try:
-            from django.conf import settings
-
-            if settings.configured:
-                settings.COGNITO_USER_POOL_ID = stack.user_pool_id
-                settings.COGNITO_CLIENT_ID = stack.user_pool_client_id
-        except ImportError:
-            pass
+        stack.export()
         yield stack
     finally:
         process.terminate()
