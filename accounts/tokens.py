@@ -2,6 +2,9 @@
 
 The JWKS URL and the issuer are configured separately because the emulator serves the keys itself
 but writes the real AWS issuer into its tokens. Both are derived from the pool id when unset.
+
+PyJWT (and the ``cryptography`` it loads, ~30 ms) is imported on the first token, not at start-up:
+most requests carry no token, and every Lambda cold start would otherwise pay for it.
 """
 
 from __future__ import annotations
@@ -9,13 +12,15 @@ from __future__ import annotations
 import functools
 import logging
 from dataclasses import dataclass
-from typing import Any
+from typing import TYPE_CHECKING, Any
 
-import jwt
 from django.conf import settings
 
 from accounts.errors import TokenInvalid
 from cloud import aws
+
+if TYPE_CHECKING:
+    import jwt
 
 logger = logging.getLogger(__name__)
 
@@ -53,6 +58,8 @@ def cognito_jwks_url() -> str:
 
 @functools.cache
 def _jwks_client(url: str) -> jwt.PyJWKClient:
+    import jwt
+
     return jwt.PyJWKClient(
         url,
         cache_jwk_set=True,
@@ -66,6 +73,8 @@ def access_token_verify(token: str, *, leeway: int = 0) -> AccessClaims:
     """Return the claims of a valid access token of this app client; raise ``TokenInvalid`` otherwise."""
     if not token or len(token) > MAX_TOKEN_LENGTH:
         raise TokenInvalid("The access token is not valid.")
+    import jwt
+
     try:
         key = _jwks_client(cognito_jwks_url()).get_signing_key_from_jwt(token)
         claims: dict[str, Any] = jwt.decode(

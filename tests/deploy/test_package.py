@@ -8,6 +8,7 @@ baked into the package, against the emulator holding production-named resources.
 from __future__ import annotations
 
 import json
+import sys
 import uuid
 from pathlib import Path
 from typing import Any
@@ -63,6 +64,19 @@ def test_forbidden_entries_names_local_only_packages() -> None:
         "PIL/a.so",
     ]
     assert lambda_package.forbidden_entries(names) == ["duckdb-2.0.0.dist-info", "moto", "tests"]
+
+
+def test_package_ships_bytecode_python_uses_without_checking_timestamps(built_package: BuiltPackage) -> None:
+    task = built_package.unpacked
+    pycs = list(task.rglob("__pycache__/*.pyc"))
+    assert len(pycs) > 1000
+    # PEP 552 header flags: 0b01 is a hash-based pyc whose source is never checked. Timestamp pycs
+    # (flags 0) would all be stale on Lambda: the zip keeps no modification times.
+    assert {int.from_bytes(pyc.read_bytes()[4:8], "little") for pyc in pycs} == {0b01}
+    tag = sys.implementation.cache_tag
+    for module in ("blog/views.py", "config/settings.py", "django/db/models/base.py", "zappa/handler.py"):
+        source = task / module
+        assert (source.parent / "__pycache__" / f"{source.stem}.{tag}.pyc").is_file(), module
 
 
 def test_shared_libraries_need_no_glibc_newer_than_amazon_linux_2023(built_package: BuiltPackage) -> None:
