@@ -3,7 +3,8 @@
 moto serves each request on its own thread and does not lock a DynamoDB transaction's condition
 checks and writes together: measured here, 8 threads liking concurrently let duplicate likes through
 and lost counter updates. Real DynamoDB transactions are serializable, so the local stack serializes
-DynamoDB requests (other services, such as SQS long polls, stay concurrent).
+DynamoDB requests (other services, such as SQS long polls, stay concurrent). It also replaces moto's
+TransactWriteItems rollback, which copied whole tables per transaction (cloud/local/moto_transactions.py).
 """
 
 from __future__ import annotations
@@ -17,6 +18,8 @@ from typing import Any
 
 from moto.moto_server.werkzeug_app import DomainDispatcherApplication, MotoRequestHandler, create_backend_app
 from werkzeug.serving import run_simple
+
+from cloud.local import moto_transactions
 
 WsgiApp = Callable[[dict[str, Any], Callable[..., Any]], Iterable[bytes]]
 
@@ -43,6 +46,7 @@ def main() -> None:
     parser.add_argument("-H", "--host", default="127.0.0.1")
     parser.add_argument("-p", "--port", type=int, default=4566)
     args = parser.parse_args()
+    moto_transactions.install()
     os.environ.setdefault("MOTO_PORT", str(args.port))
     app = DomainDispatcherApplication(create_backend_app)
     run_simple(
