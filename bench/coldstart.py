@@ -2,6 +2,10 @@
 
 Compared, in the same run, with a bare Django project with one view behind the same handler
 (goal: <= 1.5x). Then ``-X importtime`` shows where the blog's time goes.
+
+Both projects run from bytecode, as the Lambda package ships it (tools/lambda_package.py): a first,
+unmeasured start of each writes the project's pycs where a developer's environment did not
+(``PYTHONDONTWRITEBYTECODE``). The clock stops at the response, not at the interpreter's exit.
 """
 
 from __future__ import annotations
@@ -18,7 +22,7 @@ from collections import defaultdict
 from pathlib import Path
 
 ROOT = Path(__file__).resolve().parents[1]
-RUNS = 7
+RUNS = 11
 
 CHILD = """
 import json, sys, time
@@ -27,13 +31,32 @@ sys.path[:0] = [{settings_dir!r}, {root!r}]
 from zappa.handler import lambda_handler
 imported = time.perf_counter()
 from cloud.local.lambda_runtime import api_gateway_event, lambda_context
+profiler = None
+if {profile!r}:
+    import cProfile
+    profiler = cProfile.Profile()
+    profiler.enable()
 response = lambda_handler(api_gateway_event("GET", "/", headers={{"Host": "testserver"}}), lambda_context())
-done = time.perf_counter()
-timing = {{"import_handler": imported - started, "first_call": done - imported}}
+done, answered_at = time.perf_counter(), time.time()
+timing = {{"import_handler": imported - started, "first_call": done - imported, "answered_at": answered_at}}
+if profiler:
+    import pstats
+    profiler.disable()
+    stats = pstats.Stats(profiler).stats
+    timing["profile"] = {{f"{{path}}:{{name}}": entry[3] for (path, _, name), entry in stats.items()}}
 import django.conf
 timing["urlconf"] = django.conf.settings.ROOT_URLCONF
 print(json.dumps({{"status": response["statusCode"], **timing}}))
 """
+
+# Where the first call's time goes, read from a cProfile of it: (label, file suffix, function).
+FIRST_CALL_PARTS = (
+    ("Django set-up: settings, apps, middleware", "django/core/wsgi.py", "get_wsgi_application"),
+    ("URLconf and every app's views imported", "django/urls/resolvers.py", "urlconf_module"),
+    ("first boto3 client (DynamoDB)", "cloud/aws.py", "_client"),
+    ("DynamoDB Query, emulator round trip", "botocore/client.py", "_make_api_call"),
+    ("templates loaded, compiled and rendered", "django/template/loader.py", "render_to_string"),
+)
 
 
 def settings_dir(django_settings: str) -> str:
@@ -46,11 +69,16 @@ def settings_dir(django_settings: str) -> str:
     return folder
 
 
-def cold_start(folder: str, *, extra_args: tuple[str, ...] = ()) -> tuple[float, dict, str]:
-    code = CHILD.format(settings_dir=folder, root=str(ROOT))
-    started = time.perf_counter()
+def cold_start(
+    folder: str, *, extra_args: tuple[str, ...] = (), profile: bool = False
+) -> tuple[float, dict, str]:
+    """Start a fresh interpreter; return seconds to the first response, its timings and its stderr."""
+    code = CHILD.format(settings_dir=folder, root=str(ROOT), profile=profile)
     # Zappa's handler names the settings module; an inherited one would win over it.
-    env = {k: v for k, v in os.environ.items() if k != "DJANGO_SETTINGS_MODULE"}
+    env = {
+        k: v for k, v in os.environ.items() if k not in ("DJANGO_SETTINGS_MODULE", "PYTHONDONTWRITEBYTECODE")
+    }
+    started = time.time()
     done = subprocess.run(
         [sys.executable, *extra_args, "-c", code],
         capture_output=True,
@@ -59,11 +87,19 @@ def cold_start(folder: str, *, extra_args: tuple[str, ...] = ()) -> tuple[float,
         cwd=ROOT,
         env=env,
     )
-    elapsed = time.perf_counter() - started
     result = json.loads(done.stdout.strip().splitlines()[-1])
     if result["status"] != 200:
         raise SystemExit(f"cold start answered {result['status']}: {done.stderr[-2000:]}")
-    return elapsed, result, done.stderr
+    return result["answered_at"] - started, result, done.stderr
+
+
+def first_call_breakdown(profile: dict[str, float]) -> list[tuple[str, float]]:
+    """Return the cumulative seconds of each of FIRST_CALL_PARTS in a profiled first call."""
+    parts = []
+    for label, path, function in FIRST_CALL_PARTS:
+        seconds = [total for key, total in profile.items() if key.endswith(f"{path}:{function}")]
+        parts.append((label, sum(seconds)))
+    return parts
 
 
 def import_breakdown(stderr: str, top: int = 12) -> list[tuple[str, float]]:
@@ -96,6 +132,8 @@ def main() -> None:
         blog, bare = settings_dir("config.settings"), settings_dir("bench.bare_django.settings")
         samples: dict[str, list[float]] = {"blog": [], "bare": []}
         phases: dict[str, list[dict]] = {"blog": [], "bare": []}
+        for folder in (blog, bare):
+            cold_start(folder)  # unmeasured: writes the project's bytecode
         for _ in range(RUNS):  # interleaved, so machine noise hits both alike
             for name, folder in (("blog", blog), ("bare", bare)):
                 elapsed, result, _ = cold_start(folder)
@@ -114,6 +152,11 @@ def main() -> None:
                 f"first call incl. Django setup {first_ms:.0f} ms, rest is interpreter start)"
             )
         print(f"  ratio blog / bare Django: {medians['blog'] / medians['bare']:.2f}x (goal <= 1.5x)")
+        _, profiled, _ = cold_start(blog, profile=True)
+        profiled_ms = profiled["first_call"] * 1000
+        print(f"where the blog's first call goes (one run under cProfile: {profiled_ms:.0f} ms):")
+        for label, seconds in first_call_breakdown(profiled["profile"]):
+            print(f"  {label:<44} {seconds * 1000:7.1f} ms")
         _, _, stderr = cold_start(blog, extra_args=("-X", "importtime"))
         print("where the blog's import time goes (self time by top-level package):")
         for package, seconds in import_breakdown(stderr):

@@ -11,6 +11,9 @@ from pathlib import Path
 from typing import Any
 
 from cloud.resources import ResourceNames
+from common.coldstart import collect_rarely_until_first_response
+
+collect_rarely_until_first_response()
 
 BASE_DIR = Path(__file__).resolve().parent.parent
 
