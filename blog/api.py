@@ -175,33 +175,33 @@ def _delete(request: HttpRequest, article_id: str) -> HttpResponse:
     return HttpResponse(status=204)
 
 
-def _like_response(result: LikeResult, new_token: str | None) -> HttpResponse:
+def _like_response(result: LikeResult, token: str) -> HttpResponse:
     response = JsonResponse({"liked": result.liked, "like_count": result.like_count})
-    visitor_cookie_set(response, new_token)
+    visitor_cookie_set(response, token)
     return response
 
 
 @domain_errors
 def _like(request: HttpRequest, article_id: str) -> HttpResponse:
     csrf_check(request)
-    reader, new_token = reader_from_request(request)
+    reader, token = reader_from_request(request)
     try:
         result = services.article_like(article_id=article_id, reader=reader)
     except AlreadyLiked:
         # Liking twice is not an error the reader can act on: answer with the state as it is.
         result = LikeResult(liked=True, like_count=selectors.article_like_count(article_id=article_id))
-    return _like_response(result, new_token)
+    return _like_response(result, token)
 
 
 @domain_errors
 def _unlike(request: HttpRequest, article_id: str) -> HttpResponse:
     csrf_check(request)
-    reader, new_token = reader_from_request(request)
+    reader, token = reader_from_request(request)
     try:
         result = services.article_unlike(article_id=article_id, reader=reader)
     except NotLiked:
         result = LikeResult(liked=False, like_count=selectors.article_like_count(article_id=article_id))
-    return _like_response(result, new_token)
+    return _like_response(result, token)
 
 
 # CSRF is checked by csrf_check inside each unsafe handler (JSON refusals, Bearer requests pass).

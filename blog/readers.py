@@ -29,24 +29,23 @@ def visitor_hash_of(request: HttpRequest) -> str | None:
     return visitor_hash(token, key=settings.VISITOR_HASH_KEY) if token else None
 
 
-def reader_from_request(request: HttpRequest) -> tuple[Reader, str | None]:
-    """Return the reader, and a new visitor id to set as a cookie when the request had none."""
-    token = _token(request)
-    new_token = None
-    if token is None:
-        token = new_token = visitor_token_new()
+def reader_from_request(request: HttpRequest) -> tuple[Reader, str]:
+    """Return the reader and its visitor id (a new one when the request had none) to set as a cookie.
+
+    Setting it on every like also re-signs it with the current secret key, so cookies signed with a
+    rotated-out key move to the new one (docs/operations.md, "Rotating secrets").
+    """
+    token = _token(request) or visitor_token_new()
     reader = Reader(
         visitor_hash=visitor_hash(token, key=settings.VISITOR_HASH_KEY),
         country=country_from_headers(request.headers),
         device=device_from_headers(request.headers),
     )
-    return reader, new_token
+    return reader, token
 
 
-def visitor_cookie_set(response: HttpResponse, token: str | None) -> None:
-    """Give the visitor its id (a no-op when it already had one)."""
-    if token is None:
-        return
+def visitor_cookie_set(response: HttpResponse, token: str) -> None:
+    """Give the visitor its id, signed with the current key, for another two years."""
     response.set_signed_cookie(
         settings.VISITOR_COOKIE,
         token,

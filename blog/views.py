@@ -140,7 +140,7 @@ def article_like(request: HttpRequest, slug: str) -> HttpResponse:
     action = request.POST.get("action")
     if action not in ("like", "unlike"):
         return _error(request, "Choose like or unlike.", status=400)
-    reader, new_token = reader_from_request(request)
+    reader, token = reader_from_request(request)
     try:
         if action == "like":
             services.article_like(article_id=article.id, reader=reader)
@@ -153,7 +153,7 @@ def article_like(request: HttpRequest, slug: str) -> HttpResponse:
     except ArticleNotFound:
         raise Http404("No such article.") from None
     response = redirect("blog:article", slug=article.slug)
-    visitor_cookie_set(response, new_token)
+    visitor_cookie_set(response, token)
     return response
 
 

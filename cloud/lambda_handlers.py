@@ -17,7 +17,8 @@ are routed here by the resource *name* (from ``cloud.resources``), which is know
 - Everything else (API Gateway, keep-warm, ``manage``, ``command``) -> Zappa's handler, unchanged.
 
 At cold start the Django secret key is read from SSM Parameter Store (``DJANGO_SECRET_KEY_PARAMETER``),
-so it never sits in the Lambda configuration or the package.
+so it never sits in the Lambda configuration or the package. During a rotation the parameter holds
+the new key and the old one, one per line (``config.settings.secret_keys``).
 """
 
 from __future__ import annotations

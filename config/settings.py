@@ -27,10 +27,21 @@ def env_list(name: str, default: str) -> list[str]:
     return [item.strip() for item in os.environ.get(name, default).split(",") if item.strip()]
 
 
+def secret_keys(value: str) -> tuple[str, list[str]]:
+    """Return the signing key and the keys it replaced: one per line, newest first.
+
+    The replaced keys still verify sessions and visitor cookies, so a rotation signs no one out
+    (docs/operations.md, "Rotating secrets").
+    """
+    keys = [line.strip() for line in value.splitlines() if line.strip()]
+    return (keys[0] if keys else ""), keys[1:]
+
+
 PRODUCTION = os.environ.get("DJANGO_ENV", "local") == "production"
 
-SECRET_KEY = os.environ.get(
-    "DJANGO_SECRET_KEY", "" if PRODUCTION else "local-only-insecure-key-do-not-deploy"
+
+SECRET_KEY, SECRET_KEY_FALLBACKS = secret_keys(
+    os.environ.get("DJANGO_SECRET_KEY", "" if PRODUCTION else "local-only-insecure-key-do-not-deploy")
 )
 DEBUG = env_bool("DJANGO_DEBUG", not PRODUCTION)
 ALLOWED_HOSTS = env_list("DJANGO_ALLOWED_HOSTS", "" if PRODUCTION else "127.0.0.1,localhost,testserver")
