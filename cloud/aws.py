@@ -14,9 +14,8 @@ from typing import Any
 import boto3
 import botocore.session
 from botocore.config import Config
-from botocore.exceptions import DataNotFoundError
-from botocore.loaders import Loader, instance_cache
 
+from cloud.botocore_data import ServiceLoader
 from cloud.resources import ResourceNames
 
 # Short timeouts: a Lambda behind API Gateway has 29 s in all, and a hung call must fail fast.
@@ -33,29 +32,6 @@ def region() -> str:
 
 def endpoint_url() -> str | None:
     return os.environ.get("AWS_ENDPOINT_URL") or None
-
-
-class ServiceLoader(Loader):
-    """botocore's data loader, without a scan of every service's folder for each client's first model.
-
-    ``Loader.load_service_model`` lists all ~420 service folders, once per model type, only to check
-    the one name it was asked for (and to name them all if it is unknown). On a cold start that is
-    about half of the first client's cost (``python -m bench coldstart``). This looks in the asked
-    service's folder alone and leaves an unknown name to botocore, which raises its usual error.
-    botocore pull request 3687 proposes the same upstream.
-    """
-
-    @instance_cache
-    def load_service_model(self, service_name: str, type_name: str, api_version: str | None = None) -> Any:
-        try:
-            versions = self.list_api_versions(service_name, type_name)
-        except DataNotFoundError:
-            return super().load_service_model(service_name, type_name, api_version)
-        api_version = api_version or versions[-1]  # sorted: the latest, as botocore picks it
-        model = self.load_data(os.path.join(service_name, api_version, type_name))
-        extras = self._find_extras(service_name, type_name, api_version)  # type: ignore[attr-defined]
-        self._extras_processor.process(model, extras)  # type: ignore[attr-defined]
-        return model
 
 
 @functools.cache

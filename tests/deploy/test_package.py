@@ -16,6 +16,7 @@ from typing import Any
 import pytest
 
 from cloud import aws
+from cloud.botocore_data import CACHE, SERVICES
 from cloud.local.lambda_runtime import api_gateway_event, response_body
 from tools import lambda_package
 
@@ -77,6 +78,13 @@ def test_package_ships_bytecode_python_uses_without_checking_timestamps(built_pa
     for module in ("blog/views.py", "config/settings.py", "django/db/models/base.py", "zappa/handler.py"):
         source = task / module
         assert (source.parent / "__pycache__" / f"{source.stem}.{tag}.pyc").is_file(), module
+
+
+def test_package_ships_botocores_data_pre_parsed_for_our_clients(built_package: BuiltPackage) -> None:
+    folder = built_package.unpacked / ".botocore-data" / CACHE.name
+    assert (folder / "endpoints.marshal").is_file()
+    for service in SERVICES:
+        assert list(folder.glob(f"{service}/*/service-2.marshal")), service
 
 
 def test_shared_libraries_need_no_glibc_newer_than_amazon_linux_2023(built_package: BuiltPackage) -> None:

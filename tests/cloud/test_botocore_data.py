@@ -1,0 +1,96 @@
+"""cloud.botocore_data: botocore's data, found directly and kept pre-parsed, loads as botocore loads it."""
+
+from __future__ import annotations
+
+import json
+from pathlib import Path
+from unittest import mock
+
+import pytest
+from botocore.exceptions import UnknownServiceError
+from botocore.loaders import Loader
+
+from cloud.botocore_data import BOTOCORE_DATA, PreparsedFiles, ServiceLoader
+
+SERVICES = ("dynamodb", "dynamodbstreams", "s3", "sqs", "firehose", "glue", "athena", "cognito-idp", "ssm")
+MODEL_TYPES = ("service-2", "endpoint-rule-set-1", "paginators-1")
+
+
+@pytest.fixture
+def loader(tmp_path: Path) -> ServiceLoader:
+    """A ServiceLoader whose pre-parsed files go to a fresh folder."""
+    return ServiceLoader(PreparsedFiles(tmp_path))
+
+
+@pytest.mark.parametrize("service", SERVICES)
+@pytest.mark.parametrize("model_type", MODEL_TYPES)
+def test_service_loader_loads_what_botocore_loads(service: str, model_type: str, tmp_path: Path) -> None:
+    expected = Loader().load_service_model(service, model_type)
+    parsed = ServiceLoader(PreparsedFiles(tmp_path)).load_service_model(service, model_type)
+    preparsed = ServiceLoader(PreparsedFiles(tmp_path)).load_service_model(service, model_type)
+    assert parsed == expected
+    assert preparsed == expected
+
+
+@pytest.mark.parametrize("name", ["endpoints", "partitions", "_retry", "sdk-default-configuration"])
+def test_botocores_other_data_files_load_as_botocore_loads_them(name: str, tmp_path: Path) -> None:
+    first = ServiceLoader(PreparsedFiles(tmp_path)).load_data(name)
+    assert (tmp_path / f"{name}.marshal").is_file()
+    assert first == ServiceLoader(PreparsedFiles(tmp_path)).load_data(name) == Loader().load_data(name)
+
+
+def test_preparsed_files_are_read_instead_of_the_json(tmp_path: Path) -> None:
+    files = PreparsedFiles(tmp_path)
+    files.load_file(str(BOTOCORE_DATA / "partitions"))
+    with mock.patch("cloud.botocore_data.json.loads", side_effect=AssertionError("parsed again")):
+        assert PreparsedFiles(tmp_path).load_file(str(BOTOCORE_DATA / "partitions"))["partitions"]
+
+
+def test_a_damaged_preparsed_file_is_parsed_again_and_replaced(tmp_path: Path) -> None:
+    (tmp_path / "partitions.marshal").write_bytes(b"not marshal data")
+    data = PreparsedFiles(tmp_path).load_file(str(BOTOCORE_DATA / "partitions"))
+    assert data == Loader().load_data("partitions")
+    assert PreparsedFiles(tmp_path).load_file(str(BOTOCORE_DATA / "partitions")) == data
+
+
+def test_a_read_only_folder_is_only_read(tmp_path: Path) -> None:
+    blocked = tmp_path / "a-file-not-a-folder"
+    blocked.write_text("")
+    assert PreparsedFiles(blocked).load_file(str(BOTOCORE_DATA / "partitions")) == Loader().load_data(
+        "partitions"
+    )
+
+
+def test_files_outside_botocores_data_are_read_as_botocore_reads_them(tmp_path: Path) -> None:
+    model = tmp_path / "models" / "custom"
+    model.parent.mkdir()
+    model.with_suffix(".json").write_text(json.dumps({"b": 1, "a": [2]}))
+    cache = tmp_path / "cache"
+    assert PreparsedFiles(cache).load_file(str(model)) == {"b": 1, "a": [2]}
+    assert not cache.exists()
+    assert PreparsedFiles(cache).load_file(str(tmp_path / "missing")) is None
+
+
+def test_service_loader_merges_sdk_extras_as_botocore_does(loader: ServiceLoader) -> None:
+    # s3's service model comes with an sdk-extras file that botocore merges into it.
+    ours = loader.load_service_model("s3", "service-2")
+    assert ours != Loader().load_data("s3/2006-03-01/service-2")
+    assert ours == Loader().load_service_model("s3", "service-2")
+
+
+def test_service_loader_honours_an_explicit_api_version(loader: ServiceLoader) -> None:
+    args = ("dynamodb", "endpoint-rule-set-1", "2011-12-05")  # dynamodb's older API version
+    ours = loader.load_service_model(*args)
+    assert ours == Loader().load_service_model(*args)
+    assert ours != Loader().load_service_model("dynamodb", "endpoint-rule-set-1")
+
+
+def test_service_loader_does_not_scan_every_service_for_a_known_one(loader: ServiceLoader) -> None:
+    with mock.patch.object(Loader, "list_available_services", side_effect=AssertionError("scanned")):
+        model = loader.load_service_model("dynamodb", "service-2")
+    assert model["metadata"]["serviceId"] == "DynamoDB"
+
+
+def test_service_loader_leaves_unknown_services_to_botocores_error(loader: ServiceLoader) -> None:
+    with pytest.raises(UnknownServiceError, match="dynamodb"):  # botocore lists the known names
+        loader.load_service_model("no-such-service", "service-2")
