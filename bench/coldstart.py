@@ -3,9 +3,10 @@
 Compared, in the same run, with a bare Django project with one view behind the same handler
 (goal: <= 1.5x). Then ``-X importtime`` shows where the blog's time goes.
 
-Both projects run from bytecode, as the Lambda package ships it (tools/lambda_package.py): a first,
-unmeasured start of each writes the project's pycs where a developer's environment did not
-(``PYTHONDONTWRITEBYTECODE``). The clock stops at the response, not at the interpreter's exit.
+Both run as the Lambda package ships them (tools/lambda_package.py): a first, unmeasured start of
+each writes the project's bytecode, where a developer's environment may not (``PYTHONDONTWRITEBYTECODE``),
+and botocore's pre-parsed data (cloud/botocore_data.py). The clock stops at the response, not at the
+interpreter's exit.
 """
 
 from __future__ import annotations
@@ -133,7 +134,7 @@ def main() -> None:
         samples: dict[str, list[float]] = {"blog": [], "bare": []}
         phases: dict[str, list[dict]] = {"blog": [], "bare": []}
         for folder in (blog, bare):
-            cold_start(folder)  # unmeasured: writes the project's bytecode
+            cold_start(folder)  # unmeasured: writes the bytecode and botocore's pre-parsed data
         for _ in range(RUNS):  # interleaved, so machine noise hits both alike
             for name, folder in (("blog", blog), ("bare", bare)):
                 elapsed, result, _ = cold_start(folder)
