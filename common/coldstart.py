@@ -4,7 +4,7 @@ A cold start builds a few hundred thousand objects that live as long as the proc
 classes, URL patterns, compiled templates, boto3's service models), and Python's collector walks them
 again and again as they pile up. Until the first response it runs a hundred times less often; then
 what start-up built is frozen out of collections for good (``gc.freeze``) and the usual thresholds
-come back. Measured in a cold start of the blog's home page: 165 collections and 64-74 ms in the
+come back. Measured in a cold start of the blog's home page: 165 collections and 63-74 ms in the
 collector before, 142 and 34-51 ms after (most of them now while Zappa's handler is imported, before
 any of our code runs). A process that never answers a request (the stream and upload handlers)
 keeps collecting rarely: cycles live a little longer, nothing leaks.
