@@ -11,7 +11,7 @@ PORT ?= 8000
 LOCAL_AWS_PORT ?= 4566
 export PORT LOCAL_AWS_PORT
 
-.PHONY: help run test lint typecheck pytest bench package infra-synth system-deps clean deploy-deps
+.PHONY: help install run test lint typecheck pytest bench package infra-synth system-deps clean deploy-deps
 
 help: ## List the targets
 	@grep -E '^[a-z-]+:.*##' $(MAKEFILE_LIST) | awk -F':.*## ' '{printf "  make %-12s %s\n", $$1, $$2}'
@@ -40,7 +40,8 @@ lint: install ## ruff (lint + format check)
 typecheck: install deploy-deps ## mypy
 	$(BIN)/mypy .
 
-pytest: install system-deps
+# The package check (tests/deploy) and the CDK tests (tests/infra) run with the rest.
+pytest: install system-deps deploy-deps
 	$(BIN)/pytest
 
 test: lint typecheck pytest ## Lint, type-check and run every test (emulator, handlers, browser)
@@ -66,8 +67,6 @@ package: install deploy-deps ## Build the Lambda package offline (zappa package 
 infra-synth: install deploy-deps infra/node_modules/.package-lock.json ## cdk synth with the pinned 2.x aws-cdk CLI
 	cd infra && CDK_DISABLE_CLI_TELEMETRY=true ./node_modules/.bin/cdk synth --quiet --no-notices
 
-# `make test` runs the package check (tests/deploy) and the CDK tests (tests/infra) with the rest.
-pytest: deploy-deps
 
 bench: install ## Benchmarks: figures and ratios against baselines measured in the same run
 	$(BIN)/python -m bench

@@ -33,8 +33,6 @@ def identity_has_group(identity: Identity, group: str) -> bool:
     """Return whether ``identity`` may act as a member of ``group`` (admins are also authors)."""
     if group == GROUP_AUTHORS:
         return identity.is_author
-    if group == GROUP_ADMINS:
-        return identity.is_admin
     return group in identity.groups
 
 

@@ -32,6 +32,7 @@ from typing import Any
 from boto3.dynamodb.types import TypeDeserializer
 
 from analytics.schema import COLUMN_NAMES
+from blog.visitors import DEVICES, UNKNOWN_COUNTRY  # what the like recorded, validated again here
 from cloud.resources import ENTITY
 
 Event = dict[str, Any]
@@ -44,8 +45,6 @@ TTL_IDENTITY = {"type": "Service", "principalId": "dynamodb.amazonaws.com"}
 # An article edit that changes none of these is noise (a like only bumps like_count).
 ARTICLE_CONTENT_ATTRIBUTES = ("title", "body", "slug", "cover_image_id", "expires_at")
 
-DEVICES = frozenset({"desktop", "mobile", "tablet", "smarttv", "bot", "unknown"})
-UNKNOWN_COUNTRY = "ZZ"  # ISO 3166 user-assigned code, the convention for "unknown"
 _COUNTRY = re.compile(r"[A-Z]{2}")
 
 _EMPTY: Event = dict.fromkeys(COLUMN_NAMES)

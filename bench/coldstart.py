@@ -22,6 +22,9 @@ import time
 from collections import defaultdict
 from pathlib import Path
 
+from bench.blog_stack import articles_published, blog_stack
+from bench.stats import median_ms
+
 ROOT = Path(__file__).resolve().parents[1]
 RUNS = 11
 
@@ -114,22 +117,8 @@ def import_breakdown(stderr: str, top: int = 12) -> list[tuple[str, float]]:
 
 
 def main() -> None:
-    os.environ.setdefault("DJANGO_SETTINGS_MODULE", "config.settings")
-    from cloud.local.stack import ephemeral_stack
-
-    with ephemeral_stack(prefix="bench-cold"):
-        import django
-
-        django.setup()
-        from accounts.identity import Identity
-        from blog import services
-        from cloud.resources import GROUP_AUTHORS
-
-        author = Identity(
-            user_id="bench", username="bench", display_name="Bench", groups=frozenset({GROUP_AUTHORS})
-        )
-        for i in range(20):
-            services.article_publish(author=author, title=f"Cold article {i}", body=f"Body {i}")
+    with blog_stack(prefix="bench-cold"):
+        articles_published(20)  # a full home page
         blog, bare = settings_dir("config.settings"), settings_dir("bench.bare_django.settings")
         samples: dict[str, list[float]] = {"blog": [], "bare": []}
         phases: dict[str, list[dict]] = {"blog": [], "bare": []}
@@ -143,11 +132,11 @@ def main() -> None:
         urlconfs = {name: {p["urlconf"] for p in runs} for name, runs in phases.items()}
         if urlconfs != {"blog": {"config.urls"}, "bare": {"bench.bare_django.urls"}}:
             raise SystemExit(f"the cold starts did not load the projects they should: {urlconfs}")
-        medians = {name: statistics.median(values) * 1000 for name, values in samples.items()}
+        medians = {name: median_ms(values) for name, values in samples.items()}
         print(f"fresh process -> first home-page response through zappa.handler, median of {RUNS}:")
         for name in ("blog", "bare"):
-            handler_ms = statistics.median(p["import_handler"] for p in phases[name]) * 1000
-            first_ms = statistics.median(p["first_call"] for p in phases[name]) * 1000
+            handler_ms = median_ms([p["import_handler"] for p in phases[name]])
+            first_ms = median_ms([p["first_call"] for p in phases[name]])
             print(
                 f"  {name:<5} {medians[name]:7.0f} ms  (import zappa.handler {handler_ms:.0f} ms, "
                 f"first call incl. Django setup {first_ms:.0f} ms, rest is interpreter start)"

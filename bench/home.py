@@ -7,34 +7,20 @@ from __future__ import annotations
 
 import os
 
+from bench.blog_stack import articles_published, blog_stack
 from bench.stats import median_ms, timings
 
 ARTICLES = 45  # more than two pages
 
 
 def main() -> None:
-    os.environ.setdefault("DJANGO_SETTINGS_MODULE", "config.settings")
     os.environ["DJANGO_DEBUG"] = "false"  # as on Lambda: the cached template loader is on
-    import django
-
-    from cloud.local.stack import ephemeral_stack
-
-    with ephemeral_stack(prefix="bench-home"):
-        django.setup()
+    with blog_stack(prefix="bench-home"):
         from django.core.cache import cache
 
-        from accounts.identity import Identity
-        from blog import services
         from cloud.local.lambda_runtime import api_gateway_event, lambda_context, load_zappa_handler
-        from cloud.resources import GROUP_AUTHORS
 
-        author = Identity(
-            user_id="bench", username="bench", display_name="Bench", groups=frozenset({GROUP_AUTHORS})
-        )
-        for i in range(ARTICLES):
-            services.article_publish(
-                author=author, title=f"Article number {i}", body=f"# Heading\n\nBody {i} " * 20
-            )
+        articles_published(ARTICLES, body=lambda i: f"# Heading\n\nBody {i} " * 20)
         handler = load_zappa_handler("production")
         event = api_gateway_event("GET", "/", headers={"Host": "testserver"})
 

@@ -10,12 +10,13 @@ writes instead (cloud/local/moto_transactions.py), and the full run takes well u
 
 from __future__ import annotations
 
-import os
 import random
 import threading
 import time
 from collections import Counter
 from unittest import mock
+
+from bench.blog_stack import articles_published, blog_stack
 
 THREADS = 8
 LIKES_PER_THREAD = 250
@@ -24,28 +25,12 @@ ARTICLES = 5
 
 
 def main() -> None:
-
-    import django
-
-    os.environ.setdefault("DJANGO_SETTINGS_MODULE", "config.settings")
-
-    from cloud.local.stack import ephemeral_stack
-
-    with ephemeral_stack(prefix="bench-likes"):
-        django.setup()
-        from accounts.identity import Identity
+    with blog_stack(prefix="bench-likes"):
         from blog import services
         from blog.domain import AlreadyLiked, Reader
         from blog.selectors import article_get
-        from cloud.resources import GROUP_AUTHORS
 
-        author = Identity(
-            user_id="bench", username="bench", display_name="Bench", groups=frozenset({GROUP_AUTHORS})
-        )
-        articles = [
-            services.article_publish(author=author, title=f"Bench article {i}", body=f"Body {i}").id
-            for i in range(ARTICLES)
-        ]
+        articles = articles_published(ARTICLES)
         plan = [
             [(f"visitor-{rng.randrange(VISITORS)}", rng.choice(articles)) for _ in range(LIKES_PER_THREAD)]
             for rng in (random.Random(seed) for seed in range(THREADS))

@@ -36,7 +36,7 @@ import pyarrow.parquet as pq
 import sqlglot
 from sqlglot import exp
 
-from bench.stats import table
+from bench.stats import median_ms, table, timings
 
 EVENTS = 1_000_000
 DAYS = 90
@@ -104,12 +104,7 @@ def _fetch_all(con: duckdb.DuckDBPyConnection, sql: str) -> list[tuple[object, .
 
 
 def _median_ms(fn: Callable[[], object], repeat: int = REPEAT) -> float:
-    samples = []
-    for _ in range(repeat):
-        started = time.perf_counter()
-        fn()
-        samples.append(time.perf_counter() - started)
-    return statistics.median(samples) * 1000
+    return median_ms(timings(fn, repeat=repeat, warmup=0))
 
 
 def generate(work: Path) -> tuple[duckdb.DuckDBPyConnection, list[str]]:

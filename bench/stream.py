@@ -31,7 +31,7 @@ from boto3.dynamodb.types import TypeSerializer
 from analytics.events import event_from_record
 from analytics.firehose import MAX_BYTES_PER_CALL, MAX_RECORDS_PER_CALL, json_line
 from analytics.stream_handler import handle
-from bench.stats import table
+from bench.stats import table, timings
 
 RECORDS = 10_000
 RUNS = 5
@@ -255,12 +255,7 @@ def full_calls(calls: list[tuple[int, int]], record_bytes: int) -> bool:
 
 
 def best(fn: Any) -> float:
-    samples = []
-    for _ in range(RUNS):
-        started = time.perf_counter()
-        fn()
-        samples.append(time.perf_counter() - started)
-    return min(samples)
+    return min(timings(fn, repeat=RUNS, warmup=0))
 
 
 def transform(records: list[dict[str, Any]]) -> None:

@@ -1,7 +1,7 @@
 """A faster start for botocore: its data files found directly and kept pre-parsed.
 
 A first boto3 client costs tens of milliseconds, paid again on every Lambda cold start, and most of
-it is botocore reading its data: a scan of all ~420 service folders to check one name, then JSON
+it is botocore reading its data: a scan of all ~440 service folders to check one name, then JSON
 parsing (endpoints.json alone is 1.25 MB, parsed into OrderedDicts). ``ServiceLoader`` skips the
 scan and reads botocore's own data files through ``PreparsedFiles``, which keeps each one as
 ``marshal`` data the first time it is parsed. ``make package`` ships that folder already filled
@@ -25,7 +25,7 @@ import botocore
 from botocore.exceptions import DataNotFoundError
 from botocore.loaders import JSONFileLoader, Loader, instance_cache
 
-BOTOCORE_DATA = Path(botocore.__file__).resolve().parent / "data"
+BOTOCORE_DATA = Loader.BUILTIN_DATA_PATH  # botocore/data, where its own files live
 ROOT = Path(__file__).resolve().parents[1]
 # One folder per botocore release and Python version: the data and marshal's format both change.
 CACHE = (
@@ -49,11 +49,9 @@ class PreparsedFiles(JSONFileLoader):
         self.folder = folder
 
     def load_file(self, file_path: str) -> Any:
-        try:
-            name = Path(file_path).resolve().relative_to(BOTOCORE_DATA)
-        except ValueError:
+        if not file_path.startswith(BOTOCORE_DATA + os.sep):
             return super().load_file(file_path)
-        cached = self.folder / f"{name}.marshal"
+        cached = self.folder / f"{file_path[len(BOTOCORE_DATA) + 1 :]}.marshal"
         try:
             # Written only by _keep below, inside the project or the read-only package: data we made.
             return marshal.loads(cached.read_bytes())  # noqa: S302
@@ -83,7 +81,7 @@ class PreparsedFiles(JSONFileLoader):
 class ServiceLoader(Loader):
     """botocore's data loader, without a scan of every service's folder for each client's first model.
 
-    ``Loader.load_service_model`` lists all ~420 service folders, once per model type, only to check
+    ``Loader.load_service_model`` lists all ~440 service folders, once per model type, only to check
     the one name it was asked for (and to name them all if it is unknown): about a third of a first
     client's cost. This looks in the asked service's folder alone and leaves an unknown name to
     botocore, which raises its usual error. botocore pull request 3687 proposes the same upstream.

@@ -507,7 +507,10 @@ def smoke_outcome(label: str, answer: dict[str, Any]) -> tuple[str, bool]:
     return f"{label}: {status}", status == 200
 
 
-def cold_starts(unpacked: Path, *, env: dict[str, str], runs: int = 5) -> dict[str, float]:
+COLD_START_RUNS = 5
+
+
+def cold_starts(unpacked: Path, *, env: dict[str, str], runs: int = COLD_START_RUNS) -> dict[str, float]:
     """Return the median seconds from a fresh interpreter to the home page, with and without bytecode."""
     from cloud.local.lambda_runtime import api_gateway_event
 
@@ -557,7 +560,7 @@ def run_against_emulator(unpacked: Path, stage: str = "production") -> tuple[lis
     lines.append(
         f"cold start:     {cold['bytecode'] * 1000:.0f} ms with the packaged bytecode, "
         f"{cold['source'] * 1000:.0f} ms from source ({cold['source'] / cold['bytecode']:.2f}x); "
-        "fresh interpreter to the home page, median of 5"
+        f"fresh interpreter to the home page, median of {COLD_START_RUNS}"
     )
     problems = [f"packaged handler: {text}" for text, passed in outcomes if not passed]
     if run["modules_from_outside"]:

@@ -13,7 +13,7 @@ from typing import Any
 from cloud import aws
 from cloud.resources import TTL_ATTRIBUTE
 from common import ratelimit
-from uploads import storage
+from uploads import selectors, storage
 from uploads.domain import (
     MAX_BYTES,
     STATUS_PROCESSING,
@@ -155,10 +155,10 @@ def image_process(
 
 def _read_upload(key: str) -> bytes:
     """Return the uploaded bytes; refuse a missing or oversize file before reading it."""
-    store = storage.rendition_storage()
-    if not store.exists(key):
-        raise ImageRejected("The uploaded file is gone. Upload it again.")
-    size = store.size(key)
+    try:
+        size = storage.rendition_storage().size(key)  # one HEAD: it raises for a missing file
+    except FileNotFoundError:
+        raise ImageRejected("The uploaded file is gone. Upload it again.") from None
     if size > MAX_BYTES:
         raise ImageRejected(
             f"The file is {size / 1024 / 1024:.1f} MB; the limit is {MAX_BYTES // 1024 // 1024} MB."
@@ -187,9 +187,7 @@ def image_delete(*, image_id: str, owner_id: str, repository: ImageRepository | 
     Only the owner may delete (another user's image is reported as not found, so ids leak nothing).
     """
     repository = repository or ImageRepository()
-    image = repository.get(image_id)
-    if image.owner_id != owner_id:
-        raise ImageNotFound()
+    image = selectors.image_get_of(image_id=image_id, owner_id=owner_id, repository=repository)
     used_by = image_used_by(image=image, repository=repository)
     if used_by:
         raise ImageInUse(used_by)

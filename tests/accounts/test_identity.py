@@ -6,6 +6,7 @@ import time
 
 import pytest
 from django.conf import settings
+from django.core import signing
 from django.test import Client
 
 from accounts.decorators import identity_has_group
@@ -95,10 +96,13 @@ def test_page_guards(client: Client, identity, url, status) -> None:
         assert "Not allowed" in response.content.decode()
 
 
-def test_a_tampered_session_cookie_is_anonymous(client: Client) -> None:
-    sign_in_session(client, READER)
-    cookie = client.cookies[settings.SESSION_COOKIE_NAME].value
-    forged = cookie.replace("reader", "admin_") if "reader" in cookie else "x" + cookie
+def test_a_session_cookie_signed_with_another_key_is_anonymous(client: Client) -> None:
+    sign_in_session(client, ADMIN)
+    assert client.get("/").content == f"home:{ADMIN.username}".encode()
+    salt = "django.contrib.sessions.backends.signed_cookies"  # Django's signed-cookie session backend
+    admin_session = signing.loads(client.cookies[settings.SESSION_COOKIE_NAME].value, salt=salt)
+    # A well-formed cookie carrying the admin's session, signed with a key that is not the site's.
+    forged = signing.dumps(admin_session, key="not-the-secret-key", salt=salt, compress=True)
     client.cookies[settings.SESSION_COOKIE_NAME] = forged
     assert client.get("/").content == b"home:anonymous"
 

@@ -10,9 +10,10 @@ import pytest
 from botocore.exceptions import UnknownServiceError
 from botocore.loaders import Loader
 
+from cloud import botocore_data
 from cloud.botocore_data import BOTOCORE_DATA, PreparsedFiles, ServiceLoader
 
-SERVICES = ("dynamodb", "dynamodbstreams", "s3", "sqs", "firehose", "glue", "athena", "cognito-idp", "ssm")
+SERVICES = (*botocore_data.SERVICES, "dynamodbstreams")  # the app's, and the local stream runner's
 MODEL_TYPES = ("service-2", "endpoint-rule-set-1", "paginators-1")
 
 
@@ -41,22 +42,22 @@ def test_botocores_other_data_files_load_as_botocore_loads_them(name: str, tmp_p
 
 def test_preparsed_files_are_read_instead_of_the_json(tmp_path: Path) -> None:
     files = PreparsedFiles(tmp_path)
-    files.load_file(str(BOTOCORE_DATA / "partitions"))
+    files.load_file(str(Path(BOTOCORE_DATA, "partitions")))
     with mock.patch("cloud.botocore_data.json.loads", side_effect=AssertionError("parsed again")):
-        assert PreparsedFiles(tmp_path).load_file(str(BOTOCORE_DATA / "partitions"))["partitions"]
+        assert PreparsedFiles(tmp_path).load_file(str(Path(BOTOCORE_DATA, "partitions")))["partitions"]
 
 
 def test_a_damaged_preparsed_file_is_parsed_again_and_replaced(tmp_path: Path) -> None:
     (tmp_path / "partitions.marshal").write_bytes(b"not marshal data")
-    data = PreparsedFiles(tmp_path).load_file(str(BOTOCORE_DATA / "partitions"))
+    data = PreparsedFiles(tmp_path).load_file(str(Path(BOTOCORE_DATA, "partitions")))
     assert data == Loader().load_data("partitions")
-    assert PreparsedFiles(tmp_path).load_file(str(BOTOCORE_DATA / "partitions")) == data
+    assert PreparsedFiles(tmp_path).load_file(str(Path(BOTOCORE_DATA, "partitions"))) == data
 
 
 def test_a_read_only_folder_is_only_read(tmp_path: Path) -> None:
     blocked = tmp_path / "a-file-not-a-folder"
     blocked.write_text("")
-    assert PreparsedFiles(blocked).load_file(str(BOTOCORE_DATA / "partitions")) == Loader().load_data(
+    assert PreparsedFiles(blocked).load_file(str(Path(BOTOCORE_DATA, "partitions"))) == Loader().load_data(
         "partitions"
     )
 

@@ -13,8 +13,6 @@ import uuid
 from pathlib import Path
 from typing import Any
 
-import pytest
-
 from cloud import aws
 from cloud.botocore_data import CACHE, SERVICES
 from cloud.local.lambda_runtime import api_gateway_event, response_body
@@ -168,7 +166,6 @@ def test_packaged_handler_serves_the_site_routes_the_stream_and_passes_deploy_ch
 def test_packaged_handler_raises_for_a_poison_upload_message_so_lambda_retries_it(
     built_package: BuiltPackage, lambda_environment: dict[str, str]
 ) -> None:
-    pytest.importorskip("uploads.handler", reason="the upload handler (issue 3) is not in the tree yet")
     event = json.loads((EVENTS / "sqs-s3-notification.json").read_text())
     event["Records"][0]["eventSourceARN"] = "arn:aws:sqs:us-east-1:123456789012:blog-production-uploads"
     event["Records"][0]["body"] = "not an S3 notification"
