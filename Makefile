@@ -7,6 +7,8 @@ BIN := $(VENV)/bin
 # A Python 3.12 interpreter: python3.12 on PATH, else pyenv's 3.12 (whose shim needs PYENV_VERSION).
 PYTHON312 ?= $(shell command -v python3.12 >/dev/null 2>&1 && python3.12 -c '' 2>/dev/null && command -v python3.12 \
 	|| ls -d $$(pyenv root 2>/dev/null)/versions/3.12*/bin/python3.12 2>/dev/null | tail -1)
+# apt-get waits for a dpkg lock held by another install rather than failing.
+APT := DEBIAN_FRONTEND=noninteractive apt-get -o DPkg::Lock::Timeout=600
 PORT ?= 8000
 LOCAL_AWS_PORT ?= 4566
 export PORT LOCAL_AWS_PORT
@@ -28,7 +30,7 @@ $(VENV)/.installed: requirements/production.txt requirements/local.txt | $(BIN)/
 install: $(VENV)/.installed ## Create the virtualenv and install the Python packages
 
 system-deps: ## Debian packages the browser tests need (Chromium), installed once
-	@command -v chromium >/dev/null || { apt-get update -qq && DEBIAN_FRONTEND=noninteractive apt-get install -y -qq chromium >/dev/null; }
+	@command -v chromium >/dev/null || { $(APT) update -qq && $(APT) install -y -qq chromium >/dev/null; }
 
 run: install ## Start the emulator, bootstrap it, and serve the blog on http://127.0.0.1:$(PORT)
 	$(BIN)/python -m cloud.local.run
@@ -59,7 +61,7 @@ export JSII_SILENCE_WARNING_END_OF_LIFE_NODE_VERSION := 1
 export JSII_SILENCE_WARNING_DEPRECATED_NODE_VERSION := 1
 
 deploy-deps: $(VENV)/.infra-installed ## CDK packages, and binutils (objdump) for the package's glibc check
-	@command -v objdump >/dev/null || { apt-get update -qq && DEBIAN_FRONTEND=noninteractive apt-get install -y -qq binutils >/dev/null; }
+	@command -v objdump >/dev/null || { $(APT) update -qq && $(APT) install -y -qq binutils >/dev/null; }
 
 package: install deploy-deps ## Build the Lambda package offline (zappa package production) and check it
 	$(BIN)/python -m tools.lambda_package
