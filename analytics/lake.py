@@ -8,10 +8,10 @@ Two layouts hold the same events:
   each ``PutRecordBatch`` as one object of concatenated JSON lines, e.g.
   ``events/2026/11/23/08/blog-local-events-1-2026-11-23-08-57-17-<uuid>``.
 
-In both, the day is the UTC day Firehose received the records. Caveat for the local lake: ``make run``
-restores the emulator by replaying the recorded requests, PutRecordBatch included, so after a restart
-every local object is written again under the restart's hour (same events, same ``event_id``s);
-reports that need the true day of a local event should use ``occurred_at``.
+In both, the day is the UTC day Firehose received the records. Locally, ``make run`` restores the
+emulator by replaying the recorded requests, PutRecordBatch included; the replay serves each one at
+its recorded time, so an object comes back under the day and hour it was first written
+(cloud/local/moto_recording.py).
 """
 
 from __future__ import annotations

@@ -3,19 +3,25 @@
 moto keeps everything in memory. Its recorder appends every request it serves to a file and can
 replay that file into a fresh server. Reads (the stream runner polls all day) would make the file
 grow without end and slow the replay, so before each replay the file is compacted to the requests
-that change state.
+that change state. The compaction keeps every whole entry and sets aside what is not (a line torn
+by a kill): a damaged tail never stops a start (cloud/local/moto_recording.py makes the writes safe).
 """
 
 from __future__ import annotations
 
+import base64
 import json
 import os
 import socket
 import subprocess
 import sys
 import time
+import urllib.parse
 import urllib.request
+from dataclasses import dataclass
 from pathlib import Path
+
+from cloud.local import moto_recording
 
 DEFAULT_PORT = 4566
 ROOT = Path(__file__).resolve().parents[2]
@@ -43,15 +49,116 @@ def is_state_changing(entry: dict) -> bool:
     return True
 
 
-def compact_recording(path: Path) -> int:
-    """Drop read-only requests from the recording in place; return how many requests remain."""
+@dataclass(frozen=True)
+class RecordingRepair:
+    """What a start found in the recording: entries kept, and what was dropped (and kept aside where)."""
+
+    kept: int
+    dropped_lines: int
+    dropped_to: Path | None
+
+
+def _entries_of_line(line: str) -> list[dict] | None:
+    """Return the whole entries on one line, or None if any part of it is not a whole entry.
+
+    moto before cloud/local/moto_recording.py could write two entries on one line (``{...}{...}``):
+    both are whole, so both are kept.
+    """
+    decoder = json.JSONDecoder()
+    entries: list[dict] = []
+    position = 0
+    text = line.strip()
+    try:
+        while position < len(text):
+            entry, end = decoder.raw_decode(text, position)
+            if not isinstance(entry, dict) or "method" not in entry or "url" not in entry:
+                return None
+            entries.append(entry)
+            position = end
+            while position < len(text) and text[position].isspace():
+                position += 1
+    except json.JSONDecodeError:
+        return None
+    return entries
+
+
+def read_recording(path: Path) -> tuple[list[dict], list[str]]:
+    """Return the recording's whole entries and the lines that are not (a torn tail, garbage)."""
+    entries: list[dict] = []
+    damaged: list[str] = []
+    with path.open("rb") as file:
+        for raw in file:
+            line = raw.decode("utf-8", errors="replace")
+            if not line.strip():
+                continue
+            found = _entries_of_line(line)
+            if found is None:
+                damaged.append(line.rstrip("\n"))
+            else:
+                entries.extend(found)
+    return entries, damaged
+
+
+def compact_recording(path: Path) -> RecordingRepair:
+    """Keep only the whole, state-changing entries of the recording; set the damaged lines aside.
+
+    The file is replaced atomically (a kill during the compaction leaves the old file), and lines
+    that are not whole entries go to ``<name>.dropped-<time>`` next to it rather than being lost.
+    """
     if not path.exists():
-        return 0
-    kept = [
-        line for line in path.read_text().splitlines() if line.strip() and is_state_changing(json.loads(line))
-    ]
-    path.write_text("".join(f"{line}\n" for line in kept))
-    return len(kept)
+        return RecordingRepair(kept=0, dropped_lines=0, dropped_to=None)
+    entries, damaged = read_recording(path)
+    kept = [entry for entry in entries if is_state_changing(entry)]
+    dropped_to = None
+    if damaged:
+        dropped_to = path.with_name(f"{path.name}.dropped-{time.strftime('%Y%m%dT%H%M%S')}")
+        dropped_to.write_text("".join(f"{line}\n" for line in damaged))
+    temporary = path.with_name(f"{path.name}.compacting")
+    with temporary.open("w") as file:
+        file.writelines(f"{json.dumps(entry)}\n" for entry in kept)
+        file.flush()
+        os.fsync(file.fileno())
+    os.replace(temporary, path)
+    return RecordingRepair(kept=len(kept), dropped_lines=len(damaged), dropped_to=dropped_to)
+
+
+_LOCAL_HOSTS = ("127.0.0.1", "localhost")
+
+
+def replay_recording(url: str, path: Path) -> int:
+    """Send the recording's requests to the emulator at ``url``, in order; return how many.
+
+    Done here rather than by moto's own replay so that each request carries its recorded time
+    (cloud/local/moto_recording.py) and goes to this server whatever port recorded it.
+    """
+    import requests
+
+    target = urllib.parse.urlsplit(url)
+    count = 0
+    with requests.Session() as session, path.open() as file:
+        for line in file:
+            entry = json.loads(line)
+            body: str | bytes = entry.get("body") or ""
+            if entry.get("body_encoded"):
+                body = base64.b64decode(body)
+            recorded = urllib.parse.urlsplit(entry["url"])
+            # Host follows this server (the port may differ); the body is whole, not chunked.
+            local = recorded.hostname in _LOCAL_HOSTS
+            skipped = ("transfer-encoding", "host") if local else ("transfer-encoding",)
+            headers = {k: v for k, v in (entry.get("headers") or {}).items() if k.lower() not in skipped}
+            if local:
+                headers["Host"] = target.netloc
+            if "recorded_at" in entry:
+                headers[moto_recording.RECORDED_AT_HEADER] = str(entry["recorded_at"])
+            session.request(
+                entry["method"],
+                urllib.parse.urlunsplit((target.scheme, target.netloc, recorded.path, recorded.query, "")),
+                headers=headers,
+                data=body,
+                timeout=600,
+            )
+            count += 1
+    return count
 
 
 def wait_until_ready(url: str, timeout: float = 30.0) -> None:
@@ -66,6 +173,26 @@ def wait_until_ready(url: str, timeout: float = 30.0) -> None:
             time.sleep(0.1)
 
 
+class PortInUse(RuntimeError):
+    """Something already listens on a port the local stack needs."""
+
+
+def port_in_use(port: int) -> bool:
+    """Say whether something accepts connections on 127.0.0.1:``port``."""
+    with socket.socket() as sock:
+        sock.settimeout(1)
+        return sock.connect_ex(("127.0.0.1", port)) == 0
+
+
+def ensure_port_free(port: int, *, what: str, variable: str) -> None:
+    """Raise ``PortInUse`` naming ``port`` if another process listens on it."""
+    if port_in_use(port):
+        raise PortInUse(
+            f"Port {port} ({what}) is already in use by another process; refusing to start, so as not to"
+            f" use or write into that process's state. Stop it, or pick another port: {variable}=<port>."
+        )
+
+
 def free_port() -> int:
     with socket.socket() as sock:
         sock.bind(("127.0.0.1", 0))
@@ -73,7 +200,11 @@ def free_port() -> int:
 
 
 def start(port: int, *, recording: Path | None = None, log: Path | None = None) -> subprocess.Popen:
-    """Start moto's server on 127.0.0.1:``port``; replay and keep recording ``recording`` if given."""
+    """Start moto's server on 127.0.0.1:``port``; replay and keep recording ``recording`` if given.
+
+    Raise ``PortInUse`` if something already listens there: requests would go to it, not to us.
+    """
+    ensure_port_free(port, what="the AWS emulator", variable="LOCAL_AWS_PORT")
     env = {**os.environ, **EMULATOR_ENV, "PYTHONPATH": str(ROOT)}
     if recording is not None:
         env["MOTO_RECORDER_FILEPATH"] = str(recording)
@@ -89,8 +220,17 @@ def start(port: int, *, recording: Path | None = None, log: Path | None = None) 
     try:
         wait_until_ready(url)
         if recording is not None:
-            if compact_recording(recording):
-                _post(f"{url}/moto-api/recorder/replay-recording")
+            repair = compact_recording(recording)
+            if repair.dropped_lines:
+                print(
+                    f"The emulator's recording {recording} had {repair.dropped_lines} damaged line(s)"
+                    f" (a torn last write, or lines mixed by an older recorder): kept {repair.kept}"
+                    f" whole request(s), set the damaged lines aside in {repair.dropped_to}.",
+                    file=sys.stderr,
+                    flush=True,
+                )
+            if repair.kept:
+                replay_recording(url, recording)
             _post(f"{url}/moto-api/recorder/start-recording")
     except BaseException:
         process.terminate()

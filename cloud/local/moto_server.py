@@ -4,7 +4,8 @@ moto serves each request on its own thread and does not lock a DynamoDB transact
 checks and writes together: measured here, 8 threads liking concurrently let duplicate likes through
 and lost counter updates. Real DynamoDB transactions are serializable, so the local stack serializes
 DynamoDB requests (other services, such as SQS long polls, stay concurrent). It also replaces moto's
-TransactWriteItems rollback, which copied whole tables per transaction (cloud/local/moto_transactions.py).
+TransactWriteItems rollback, which copied whole tables per transaction (cloud/local/moto_transactions.py),
+and its recorder's writes and Firehose's clock (cloud/local/moto_recording.py).
 """
 
 from __future__ import annotations
@@ -19,7 +20,7 @@ from typing import Any
 from moto.moto_server.werkzeug_app import DomainDispatcherApplication, MotoRequestHandler, create_backend_app
 from werkzeug.serving import run_simple
 
-from cloud.local import moto_transactions
+from cloud.local import moto_recording, moto_transactions
 
 WsgiApp = Callable[[dict[str, Any], Callable[..., Any]], Iterable[bytes]]
 
@@ -47,12 +48,13 @@ def main() -> None:
     parser.add_argument("-p", "--port", type=int, default=4566)
     args = parser.parse_args()
     moto_transactions.install()
+    moto_recording.install()
     os.environ.setdefault("MOTO_PORT", str(args.port))
     app = DomainDispatcherApplication(create_backend_app)
     run_simple(
         args.host,
         args.port,
-        SerializedDynamoDB(app),
+        moto_recording.ReplayClock(SerializedDynamoDB(app)),
         threaded=True,
         request_handler=MotoRequestHandler,
     )

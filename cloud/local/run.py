@@ -92,6 +92,12 @@ def stop_all(processes: list[subprocess.Popen], *, grace: float = 5.0) -> None:
 def main() -> int:
     port = int(os.environ.get("PORT", "8000"))
     aws_port = int(os.environ.get("LOCAL_AWS_PORT", str(emulator.DEFAULT_PORT)))
+    try:
+        emulator.ensure_port_free(aws_port, what="the AWS emulator", variable="LOCAL_AWS_PORT")
+        emulator.ensure_port_free(port, what="the blog's Django server", variable="PORT")
+    except emulator.PortInUse as error:
+        print(f"make run: {error}", file=sys.stderr, flush=True)
+        return 2
     (STATE / "logs").mkdir(parents=True, exist_ok=True)
     stopping = threading.Event()
     for signum in (signal.SIGINT, signal.SIGTERM):
