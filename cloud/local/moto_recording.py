@@ -111,4 +111,4 @@ def install() -> None:
     from moto.moto_api._internal.recorder.models import Recorder
 
     Recorder._record_request = _record_request  # type: ignore[method-assign]
-    moto.firehose.models.utcnow = _utcnow  # type: ignore[attr-defined]
+    moto.firehose.models.utcnow = _utcnow

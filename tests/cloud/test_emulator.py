@@ -23,7 +23,7 @@ def entry(method: str, target: str | None = None) -> dict:
 
 
 def client(service: str, port: int) -> Any:
-    return boto3.client(
+    return boto3.client(  # type: ignore[call-overload]
         service,
         endpoint_url=f"http://127.0.0.1:{port}",
         region_name="us-east-1",
