@@ -6,16 +6,13 @@ from typing import Any
 
 from django.http import HttpRequest, JsonResponse
 
-from accounts import errors, services
+from accounts import services
 from accounts.middleware import client_address
-from common.api import ApiError, TooManyRequests, Unauthorized, ValidationFailed, json_body
+from common.api import json_body
+from common.errors import ValidationFailed
 
 TOKEN_FIELDS = frozenset({"username", "password"})
 FIELD_MAX_LENGTH = {"username": 128, "password": 256}  # Cognito's own limits
-
-
-class ServiceUnavailable(ApiError):
-    status, code = 503, "unavailable"
 
 
 def _credentials(data: dict[str, Any]) -> tuple[str, str]:
@@ -34,16 +31,8 @@ def _credentials(data: dict[str, Any]) -> tuple[str, str]:
 def token_create(request: HttpRequest) -> JsonResponse:
     """Exchange a username and password for Cognito tokens (rate limited per username and client)."""
     username, password = _credentials(json_body(request, allowed=TOKEN_FIELDS, required=TOKEN_FIELDS))
-    try:
-        result = services.user_sign_in(username=username, password=password, client=client_address(request))
-    except (errors.InvalidCredentials, errors.UserNotConfirmed, errors.NewPasswordRequired) as error:
-        raise Unauthorized(error.message) from None
-    except errors.TooManyAttempts as error:
-        raise TooManyRequests(error.message) from None
-    except errors.AccountServiceUnavailable as error:
-        raise ServiceUnavailable(error.message) from None
-    except errors.AccountError as error:
-        raise ValidationFailed(error.message) from None
+    # Account errors (bad credentials 401, limits 429, Cognito down 503) answer with their own status.
+    result = services.user_sign_in(username=username, password=password, client=client_address(request))
     tokens = result.tokens
     response = JsonResponse(
         {

@@ -2,10 +2,10 @@
 
 Group rules live in ``identity_has_group``: admins count as authors (``Identity.is_author``).
 
-CSRF on the API: ``IdentityMiddleware`` waives CSRF checks for requests that send
-``Authorization: Bearer`` (a cross-site page cannot set that header, and such requests ignore the
-session cookie). Requests identified by the session cookie still need the CSRF token, so API views
-should run Django's CSRF check rather than be blanket ``csrf_exempt``.
+CSRF on the API: ``IdentityMiddleware`` answers 401 to an invalid Bearer token and waives CSRF
+checks for a valid one (a cross-site page cannot set that header, and such requests ignore the
+session cookie). Requests identified by the session cookie still need the CSRF token: Django's
+middleware checks it, and ``config.views.csrf_failure`` answers its refusal in JSON on the API.
 """
 
 from __future__ import annotations
@@ -21,12 +21,9 @@ from django.urls import reverse
 
 from accounts.identity import Identity, request_identity
 from cloud.resources import GROUP_ADMINS, GROUP_AUTHORS
-from common.api import Forbidden, Unauthorized
+from common.errors import Forbidden, Unauthorized
 
 View = Callable[..., HttpResponse]
-
-# Why the middleware found no identity though credentials were sent (set by IdentityMiddleware).
-IDENTITY_ERROR_ATTRIBUTE = "identity_error"
 
 
 def identity_has_group(identity: Identity, group: str) -> bool:
@@ -73,8 +70,7 @@ def api_identity_required(request: HttpRequest, *, group: str | None = None) -> 
     """
     identity = request_identity(request)
     if identity is None:
-        reason = getattr(request, IDENTITY_ERROR_ATTRIBUTE, None)
-        raise Unauthorized(reason or "Sign in: send an access token as 'Authorization: Bearer <token>'.")
+        raise Unauthorized()
     if group is not None and not identity_has_group(identity, group):
         raise Forbidden(f"This needs membership of the '{group}' group.")
     return identity

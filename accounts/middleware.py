@@ -6,11 +6,12 @@ from collections.abc import Callable
 
 from django.http import HttpRequest, HttpResponse
 
-from accounts.decorators import IDENTITY_ERROR_ATTRIBUTE
 from accounts.errors import TokenInvalid
 from accounts.identity import Identity
 from accounts.services import identity_from_access_token
 from accounts.sessions import session_identity_load
+from common.api import error_response
+from common.errors import Unauthorized
 
 BEARER = "bearer "
 
@@ -37,13 +38,15 @@ class IdentityMiddleware:
         identity: Identity | None = None
         token = bearer_token(request)
         if token is not None:
-            # A Bearer request is authenticated by its header alone, never by the session cookie,
-            # so a cross-site page cannot forge it: CSRF protection has nothing to add.
-            request._dont_enforce_csrf_checks = True  # type: ignore[attr-defined]
             try:
                 identity = identity_from_access_token(token)
             except TokenInvalid as error:
-                setattr(request, IDENTITY_ERROR_ATTRIBUTE, str(error))
+                # Always a 401, before anything else runs: a bad token must not pass for no token
+                # (nor waive CSRF for a request that the browser's cookies would then authenticate).
+                return error_response(Unauthorized(str(error)))
+            # A Bearer request is authenticated by its header alone, never by the session cookie,
+            # so a cross-site page cannot forge it: CSRF protection has nothing to add.
+            request._dont_enforce_csrf_checks = True  # type: ignore[attr-defined]
         else:
             identity = session_identity_load(request.session)
         request.identity = identity  # type: ignore[attr-defined]

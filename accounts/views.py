@@ -96,11 +96,7 @@ def _page(
 def _add_account_error(form: forms.Form, error: errors.AccountError) -> int:
     """Show ``error`` on the form; return the page's status."""
     form.add_error(error.field if error.field in form.fields else None, error.message)
-    if isinstance(error, errors.AccountServiceUnavailable):
-        return 503
-    if isinstance(error, errors.TooManyAttempts):
-        return 429
-    return 400
+    return error.page_status
 
 
 def _with_query(url_name: str, **params: str) -> str:

@@ -8,6 +8,8 @@ from __future__ import annotations
 
 from typing import TYPE_CHECKING
 
+from common.errors import UserError
+
 if TYPE_CHECKING:
     from sqlglot import exp
 
@@ -17,8 +19,10 @@ CONSOLE_MAX_ROWS = 1000  # a page's table, and a bound on what Athena writes to 
 CONSOLE_MAX_CHARS = 20_000  # Athena accepts 256 KB; a console query longer than this is a mistake
 
 
-class QueryRefused(ValueError):
+class QueryRefused(UserError, ValueError):
     """The console will not run this text; the message says why."""
+
+    status, code, field = 400, "query_refused", "sql"
 
 
 def console_query(sql: str, *, max_rows: int = CONSOLE_MAX_ROWS) -> str:

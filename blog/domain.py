@@ -7,6 +7,8 @@ import re
 from dataclasses import dataclass
 from datetime import UTC, datetime
 
+from common.errors import UserError
+
 # --- Limits, each next to its reason -------------------------------------------------------------
 TITLE_MAX_CHARS = 200  # fits a heading, a feed entry and an OpenGraph title
 BODY_MAX_CHARS = 100_000  # a long essay; keeps the item well under DynamoDB's 400 KB
@@ -22,52 +24,54 @@ USER_ID_PATTERN = re.compile(r"^[\w.@+-]{1,128}$")  # Cognito usernames
 ARTICLE_ID_PATTERN = re.compile(r"^[0-9a-f]{32}$")  # uuid4 hex, minted by article_publish
 
 
-class BlogError(Exception):
-    """A problem the caller can act on."""
-
-    message = "Something went wrong."
-
-    def __init__(self, message: str | None = None) -> None:
-        self.message = message or self.message
-        super().__init__(self.message)
+class BlogError(UserError):
+    """A problem the caller can act on (its ``status`` and ``code`` are what the API answers)."""
 
 
 class ArticleNotFound(BlogError):
+    status, code = 404, "not_found"
     message = "There is no such article (it may have expired or been deleted)."
 
 
 class ArticleInvalid(BlogError):
     """Invalid input; ``fields`` maps each field to what is wrong with it."""
 
+    status, code = 400, "invalid"
     message = "Some fields are wrong."
 
     def __init__(self, fields: dict[str, str]) -> None:
-        super().__init__()
-        self.fields = fields
+        super().__init__(fields=fields)
 
 
 class SlugTaken(BlogError):
+    status, code = 409, "slug_taken"
     message = "That slug is taken."
 
 
 class DuplicateContent(BlogError):
+    status, code = 409, "duplicate_content"
     message = "An article with the same title and body has already been published."
 
 
 class NotAllowed(BlogError):
+    status, code = 403, "forbidden"
     message = "You may not change this article."
 
 
 class AlreadyLiked(BlogError):
+    status, code = 409, "already_liked"
     message = "You already like this article."
 
 
 class NotLiked(BlogError):
+    status, code = 409, "not_liked"
     message = "You do not like this article."
 
 
 class InvalidCursor(BlogError):
+    status, code = 400, "invalid"
     message = "The page cursor is not valid: start again from the first page."
+    field = "cursor"
 
 
 @dataclass(frozen=True)

@@ -95,6 +95,7 @@ CONFLICT_BACKOFF_SECONDS = 0.02
 
 
 class Busy(BlogError):
+    status, code = 503, "busy"
     message = "The article is busy right now: try again in a moment."
 
 

@@ -182,10 +182,6 @@ def _preview(form: ArticleForm, *, author_id: str) -> str | None:
     return selectors.article_body_html(body=body, author_id=author_id) if body.strip() else None
 
 
-def _status_of(error: BlogError) -> int:
-    return 403 if isinstance(error, NotAllowed) else 400 if isinstance(error, ArticleInvalid) else 409
-
-
 def _editor_submit(
     request: HttpRequest,
     *,
@@ -214,7 +210,7 @@ def _editor_submit(
         )
     except BlogError as error:
         _form_errors(form, error)
-        return _editor(request, form=form, article=article, status=_status_of(error))
+        return _editor(request, form=form, article=article, status=error.page_status)
     messages.success(request, done)
     return redirect("blog:article", slug=saved.slug)
 

@@ -2,7 +2,7 @@
 
 CONTRACT: ``hit(scope, subject, limit=..., per_seconds=...)`` counts one request of ``subject``
 (a visitor hash, a username) in ``scope`` (``like``, ``sign-in``) and raises ``RateLimited`` (a 429
-``ApiError``) past ``limit`` in the current window. The counter items expire through the table's TTL.
+``UserError``) past ``limit`` in the current window. The counter items expire through the table's TTL.
 """
 
 from __future__ import annotations
@@ -13,7 +13,7 @@ from botocore.exceptions import ClientError
 
 from cloud import aws
 from cloud.resources import ENTITY, TTL_ATTRIBUTE, rate_key
-from common.api import TooManyRequests
+from common.errors import TooManyRequests
 
 
 class RateLimited(TooManyRequests):

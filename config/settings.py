@@ -60,6 +60,7 @@ INSTALLED_APPS = [
 
 MIDDLEWARE = [
     "common.logging.RequestIdMiddleware",
+    "common.api.JsonErrorsMiddleware",
     "django.middleware.security.SecurityMiddleware",
     "common.security.ContentSecurityPolicyMiddleware",
     "whitenoise.middleware.WhiteNoiseMiddleware",
@@ -181,6 +182,8 @@ SECURE_CONTENT_TYPE_NOSNIFF = True
 SECURE_REFERRER_POLICY = "same-origin"
 X_FRAME_OPTIONS = "DENY"
 CSRF_COOKIE_HTTPONLY = False  # the article editor's fetch() reads it
+# One CSRF check for pages and API alike (the middleware); on /api/ its refusal is the JSON error.
+CSRF_FAILURE_VIEW = "config.views.csrf_failure"
 if PRODUCTION:
     SECURE_PROXY_SSL_HEADER = ("HTTP_X_FORWARDED_PROTO", "https")
     SECURE_SSL_REDIRECT = True

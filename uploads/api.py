@@ -1,7 +1,8 @@
 """The images JSON API: thin views over uploads' services and selectors.
 
 Callers authenticate with ``Authorization: Bearer <access token>`` (the pages' scripts use their
-session cookie and a CSRF token instead); only authors may upload.
+session cookie and a CSRF token instead); only authors may upload. Uploads' errors carry their
+own status and code (uploads.domain); ``api_view`` answers them.
 """
 
 from __future__ import annotations
@@ -10,16 +11,16 @@ from django.http import HttpRequest, HttpResponse, JsonResponse
 
 from accounts.decorators import api_identity_required
 from cloud.resources import GROUP_AUTHORS
-from common.api import Conflict, NotFound, PayloadTooLarge, ValidationFailed, json_body
+from common.api import json_body
 from uploads import selectors, services
-from uploads.domain import IMAGE_ID_PATTERN, ImageInUse, ImageInvalid, ImageNotFound
+from uploads.domain import IMAGE_ID_PATTERN, ImageNotFound
 
 UPLOAD_FIELDS = frozenset({"filename", "content_type", "size"})
 
 
 def _image_id(image_id: str) -> str:
     if not IMAGE_ID_PATTERN.match(image_id):
-        raise NotFound("There is no such image.")
+        raise ImageNotFound()
     return image_id
 
 
@@ -27,18 +28,13 @@ def images_create(request: HttpRequest) -> JsonResponse:
     """Record a new image and return the presigned POST that sends its file straight to S3."""
     identity = api_identity_required(request, group=GROUP_AUTHORS)
     data = json_body(request, allowed=UPLOAD_FIELDS, required=UPLOAD_FIELDS)
-    try:
-        ticket = services.image_create_upload(
-            owner_id=identity.user_id,
-            owner_name=identity.display_name,
-            filename=data["filename"],
-            content_type=data["content_type"],
-            size=data["size"],
-        )
-    except ImageInvalid as error:
-        if error.too_large:
-            raise PayloadTooLarge(error.message, fields=error.fields) from None
-        raise ValidationFailed("Some fields are wrong.", fields=error.fields) from None
+    ticket = services.image_create_upload(
+        owner_id=identity.user_id,
+        owner_name=identity.display_name,
+        filename=data["filename"],
+        content_type=data["content_type"],
+        size=data["size"],
+    )
     body = {
         "image": selectors.image_as_json(ticket.image),
         "upload": {"url": ticket.url, "fields": ticket.fields, "file_field": "file"},
@@ -54,10 +50,7 @@ def images_list(request: HttpRequest) -> JsonResponse:
 
 def image_detail(request: HttpRequest, image_id: str) -> JsonResponse:
     identity = api_identity_required(request, group=GROUP_AUTHORS)
-    try:
-        image = selectors.image_get_of(image_id=_image_id(image_id), owner_id=identity.user_id)
-    except ImageNotFound as error:
-        raise NotFound(error.message) from None
+    image = selectors.image_get_of(image_id=_image_id(image_id), owner_id=identity.user_id)
     response = JsonResponse(selectors.image_as_json(image))
     response["Cache-Control"] = "no-store"  # the status changes while the page polls
     return response
@@ -65,12 +58,5 @@ def image_detail(request: HttpRequest, image_id: str) -> JsonResponse:
 
 def image_delete(request: HttpRequest, image_id: str) -> HttpResponse:
     identity = api_identity_required(request, group=GROUP_AUTHORS)
-    try:
-        services.image_delete(image_id=_image_id(image_id), owner_id=identity.user_id)
-    except ImageNotFound as error:
-        raise NotFound(error.message) from None
-    except ImageInUse as error:
-        raise Conflict(
-            error.message, fields={"articles": ", ".join(error.articles)}, code="image_in_use"
-        ) from None
+    services.image_delete(image_id=_image_id(image_id), owner_id=identity.user_id)
     return HttpResponse(status=204)

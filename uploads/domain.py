@@ -7,6 +7,7 @@ import unicodedata
 from dataclasses import dataclass, field
 
 from cloud.resources import RAW_UPLOAD_PREFIX
+from common.errors import UserError
 
 # --- Limits, each next to its reason ----------------------------------------------------------
 MAX_BYTES = 20 * 1024 * 1024  # the presigned POST's limit; checked again: the emulator ignores policies
@@ -21,14 +22,10 @@ STATUS_READY = "ready"
 STATUS_FAILED = "failed"
 
 
-class ImageError(Exception):
-    """A problem the caller can act on."""
+class ImageError(UserError):
+    """A problem the caller can act on (its ``status`` and ``code`` are what the API answers)."""
 
     message = "Something went wrong with this image."
-
-    def __init__(self, message: str | None = None) -> None:
-        self.message = message or self.message
-        super().__init__(self.message)
 
 
 class ImageRejected(Exception):
@@ -40,31 +37,44 @@ class ImageRejected(Exception):
 
 
 class ImageNotFound(ImageError):
+    status, code = 404, "not_found"
     message = "There is no such image (it may have been deleted)."
 
 
 class ImageInvalid(ImageError):
-    """Invalid upload request; ``fields`` maps each field to what is wrong with it."""
+    """Invalid upload request; ``fields`` maps each field to what is wrong with it.
 
+    A request whose only problem is the file's size is a 413 (``too_large``).
+    """
+
+    status, code = 400, "invalid"
     message = "Some fields are wrong."
 
     def __init__(self, fields: dict[str, str], *, too_large: bool = False) -> None:
-        super().__init__("; ".join(fields.values()))
-        self.fields = fields
+        super().__init__("; ".join(fields.values()) if too_large else None, fields=fields)
         self.too_large = too_large
+        if too_large:
+            self.status, self.code = 413, "payload_too_large"
 
 
 class ImageInUse(ImageError):
     """The image is shown by articles; ``articles`` are their titles."""
 
+    status, code = 409, "image_in_use"
+
     def __init__(self, articles: list[str]) -> None:
         quoted = ", ".join(f"“{title}”" for title in articles)
-        super().__init__(f"This image is used by {quoted}. Remove it from there first.")
+        super().__init__(
+            f"This image is used by {quoted}. Remove it from there first.",
+            fields={"articles": ", ".join(articles)},
+        )
         self.articles = articles
 
 
 class ImageGone(ImageError):
     """The record vanished while the image was being processed (it was deleted)."""
+
+    status, code = 404, "not_found"
 
 
 @dataclass(frozen=True)

@@ -15,6 +15,7 @@ from decimal import Decimal
 from typing import Any, Literal, Protocol
 
 from analytics.reports.parameters import DateRange
+from common.errors import UserError
 
 RunStatus = Literal["queued", "running", "succeeded", "failed"]
 FINISHED: tuple[RunStatus, ...] = ("succeeded", "failed")
@@ -103,12 +104,16 @@ def json_value(value: Any) -> Any:
     return value
 
 
-class RunNotFound(LookupError):
+class RunNotFound(UserError, LookupError):
     """No run has that id (or it is no longer kept)."""
 
+    status, code = 404, "not_found"
 
-class QueryNotStarted(RuntimeError):
+
+class QueryNotStarted(UserError, RuntimeError):
     """The engine could not start the query (throttled, unreachable): nothing to poll, try again."""
+
+    status, code = 503, "engine_unavailable"
 
 
 class Engine(Protocol):

@@ -11,6 +11,8 @@ from dataclasses import dataclass
 from pathlib import Path
 from typing import Literal
 
+from common.errors import UserError
+
 SQL_DIR = Path(__file__).resolve().parent
 
 ChartType = Literal["bar", "line"]
@@ -116,8 +118,8 @@ REPORTS: dict[str, Report] = {
 }
 
 
-class ReportNotFound(LookupError):
-    pass
+class ReportNotFound(UserError, LookupError):
+    status, code = 404, "not_found"
 
 
 def report_get(report_id: str) -> Report:

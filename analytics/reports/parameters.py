@@ -14,6 +14,7 @@ from datetime import date, datetime, timedelta
 from typing import TYPE_CHECKING
 
 from analytics.reports.catalog import Report, report_sql
+from common.errors import UserError
 
 if TYPE_CHECKING:
     from sqlglot import exp
@@ -28,12 +29,13 @@ COUNTRY = re.compile(r"[A-Z]{2}")  # ISO 3166 alpha-2 shape ('ZZ' is the lake's 
 ALLOWED = frozenset({"start", "end", "country"})
 
 
-class InvalidParameters(ValueError):
+class InvalidParameters(UserError, ValueError):
     """The parameters are wrong; ``fields`` says which and why."""
 
+    status, code = 400, "invalid"
+
     def __init__(self, message: str, *, fields: Mapping[str, str]) -> None:
-        super().__init__(message)
-        self.fields = dict(fields)
+        super().__init__(message, fields=fields)
 
 
 @dataclass(frozen=True)

@@ -80,7 +80,7 @@ def test_error_codes_map_to_account_errors(stubbed, operation, call, code, expec
     with stubber, pytest.raises(expected) as raised:
         call(pool)
     assert raised.type is expected  # not merely a subclass: the message is the right one
-    assert raised.value.message == expected.default_message
+    assert raised.value.message == expected.message
 
 
 def test_a_challenge_is_refused_with_a_way_forward(stubbed) -> None:

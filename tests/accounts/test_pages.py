@@ -76,7 +76,7 @@ def test_wrong_password_and_unknown_user_get_the_same_message(csrf_client: Clien
     for username, password in ((user.username, "wrong-pass-1"), (fresh_name(), "wrong-pass-1")):
         response = post_form(csrf_client, "/accounts/sign-in/", {"username": username, "password": password})
         assert response.status_code == 400
-        assert errors.InvalidCredentials.default_message in response.content.decode()
+        assert errors.InvalidCredentials.message in response.content.decode()
         assert SESSION_KEY not in csrf_client.session
     assert csrf_client.get("/").content == b"home:anonymous"
 
@@ -175,7 +175,7 @@ def test_sign_up_with_a_taken_username(csrf_client: Client, make_user) -> None:
         },
     )
     assert response.status_code == 400
-    assert response.context["form"].errors["username"] == [errors.UsernameTaken.default_message]
+    assert response.context["form"].errors["username"] == [errors.UsernameTaken.message]
 
 
 def test_forgotten_password_reset(csrf_client: Client, make_user) -> None:
@@ -245,5 +245,5 @@ def test_a_misconfigured_issuer_fails_closed(csrf_client: Client, make_user, set
         csrf_client, "/accounts/sign-in/", {"username": user.username, "password": user.password}
     )
     assert response.status_code == 503
-    assert errors.AccountServiceUnavailable.default_message in response.content.decode()
+    assert errors.AccountServiceUnavailable.message in response.content.decode()
     assert SESSION_KEY not in csrf_client.session

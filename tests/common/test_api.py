@@ -53,4 +53,25 @@ def test_api_view_turns_errors_into_json_and_refuses_other_methods() -> None:
             "fields": {"title": "At most 200 characters."},
         }
     }
-    assert view(factory.get("/x")).status_code == 405
+    refused = view(factory.get("/x"))
+    assert refused.status_code == 405
+    assert refused["Allow"] == "POST"
+    assert json.loads(refused.content)["error"]["code"] == "method_not_allowed"
+
+
+def test_domain_errors_answer_with_their_own_status_and_code() -> None:
+    from blog.domain import InvalidCursor
+    from uploads.domain import ImageInvalid
+
+    def listing(request):
+        raise InvalidCursor()
+
+    def upload(request):
+        raise ImageInvalid({"size": "The file is 30.0 MB; the limit is 20 MB."}, too_large=True)
+
+    cursor = json.loads(api_view({"GET": listing})(factory.get("/x")).content)["error"]
+    assert cursor["code"] == "invalid"
+    assert cursor["fields"] == {"cursor": InvalidCursor.message}
+    too_large = api_view({"POST": upload})(post(b"{}"))
+    assert too_large.status_code == 413
+    assert json.loads(too_large.content)["error"]["code"] == "payload_too_large"
