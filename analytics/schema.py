@@ -18,19 +18,19 @@ COLUMNS: tuple[tuple[str, str, str], ...] = (
         "event_type",
         "string",
         "article_published | article_updated | article_deleted | article_expired | "
-        "article_liked | article_unliked | image_ready | image_failed",
+        "article_liked | article_unliked | image_ready | image_failed | page_viewed",
     ),
     ("occurred_at", "timestamp", "When the change happened (UTC)."),
     ("article_id", "string", ""),
     ("article_slug", "string", ""),
     ("article_title", "string", ""),
-    ("author_id", "string", "Cognito sub of the author (or image owner)."),
+    ("author_id", "string", "Cognito username of the author (or image owner)."),
     ("author_name", "string", "Display name, never an email address."),
     ("published_at", "timestamp", ""),
     ("expires_at", "timestamp", ""),
     ("like_count", "bigint", "The article's likes when the event happened."),
     ("actor", "string", "Who removed an article: ttl | author | admin (if the item says) | user."),
-    ("country", "string", "ISO 3166 alpha-2 country of a liker, or 'ZZ' when unknown."),
+    ("country", "string", "ISO 3166 alpha-2 country of a liker or viewer, or 'ZZ' when unknown."),
     ("device", "string", "desktop | mobile | tablet | smarttv | bot | unknown."),
     ("image_id", "string", ""),
     ("image_width", "int", ""),
@@ -38,6 +38,17 @@ COLUMNS: tuple[tuple[str, str, str], ...] = (
     ("image_bytes", "bigint", ""),
     ("image_renditions", "int", ""),
     ("reason", "string", "Why an image failed."),
+    # Page views (analytics/pageviews.py): sent by the page's beacon, never an IP or a cookie.
+    ("path", "string", "The viewed page's path, without its query string."),
+    ("referrer_host", "string", "The host of an external referrer (none for internal navigation)."),
+    ("utm_source", "string", ""),
+    ("utm_medium", "string", ""),
+    ("utm_campaign", "string", ""),
+    (
+        "visitor_hash",
+        "string",
+        "sha256(daily salt + site + IP + User-Agent), truncated: the salt rotates daily and is deleted.",
+    ),
 )
 
 # Partitioned by the UTC day the event reached Firehose, so date-range reports prune.

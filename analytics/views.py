@@ -10,10 +10,13 @@ from django.http import HttpRequest, HttpResponse
 from django.shortcuts import render
 from django.urls import reverse
 from django.utils.http import urlencode
+from django.views.decorators.csrf import csrf_exempt
+from django.views.decorators.http import require_POST
 
 from accounts.decorators import admin_required
 from analytics import selectors, services
 from analytics.engines.base import QueryNotStarted, Run, RunNotFound, json_value
+from analytics.pageviews import InvalidBeacon
 from analytics.reports.catalog import REPORTS, ReportNotFound, report_get
 from analytics.reports.parameters import ALLOWED, InvalidParameters
 from analytics.sqlcheck import CONSOLE_MAX_ROWS, QueryRefused
@@ -134,3 +137,25 @@ def _csv_cell(value: object) -> object:
     if isinstance(cell, str) and cell[:1] in ("=", "+", "-", "@", "\t", "\r"):
         return "'" + cell
     return "" if cell is None else cell
+
+
+# The beacon carries no session and changes nothing a person owns (one anonymous count), and
+# navigator.sendBeacon cannot send a CSRF token header: like Plausible's /api/event it is exempt.
+@csrf_exempt
+@require_POST
+def page_view_collect(request: HttpRequest) -> HttpResponse:
+    """Count one page view sent by static/js/beacon.js; answer 204 (also for a view not counted)."""
+    try:
+        services.page_view_record(
+            body=request.body,
+            headers=request.headers,
+            remote_addr=request.META.get("REMOTE_ADDR", ""),
+            site_host=request.get_host(),
+        )
+    except InvalidBeacon as error:
+        return HttpResponse(str(error), status=400, content_type="text/plain")
+    except services.PageViewNotDelivered:
+        return HttpResponse("The view could not be recorded.", status=503, content_type="text/plain")
+    response = HttpResponse(status=204)
+    response["Cache-Control"] = "no-store"
+    return response

@@ -27,7 +27,7 @@ GSI_OWNER = "gsi2"
 GSI_OWNER_PK = "gsi2pk"
 GSI_OWNER_SK = "gsi2sk"
 
-ENTITY = "entity"  # every item says what it is: article, like, image, slug, content, rate
+ENTITY = "entity"  # every item says what it is: article, like, image, slug, content, rate, salt
 
 
 def article_key(article_id: str) -> dict[str, str]:
@@ -52,6 +52,11 @@ def image_key(image_id: str) -> dict[str, str]:
 
 def owner_partition(user_id: str) -> str:
     return f"USER#{user_id}"
+
+
+def salt_key(day: str) -> dict[str, str]:
+    """Return the key of the visitor salt of a UTC day (``yyyy-MM-dd``): analytics/repository.py."""
+    return {PK: f"SALT#{day}", SK: "SALT"}
 
 
 def rate_key(scope: str, subject: str, window: int) -> dict[str, str]:

@@ -1,9 +1,11 @@
 from django.urls import include, path
 
+from analytics.views import page_view_collect
 from config import views
 
 urlpatterns = [
     path("healthz", views.healthz, name="healthz"),
+    path("collect", page_view_collect, name="collect"),  # page views from static/js/beacon.js
     path("api/openapi.json", views.openapi, name="openapi"),
     path("accounts/", include("accounts.urls")),
     path("images/", include("uploads.urls")),

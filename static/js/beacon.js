@@ -1,0 +1,27 @@
+/* Page views: after the page is shown, send its path, the referrer and the UTM parameters to
+ * /collect (analytics/pageviews.py). No cookie, no storage, nothing read from the page's content.
+ * A prerendered page counts only once a person actually sees it. */
+(function () {
+  "use strict";
+  if (!navigator.sendBeacon && !window.fetch) return;
+
+  function send() {
+    var query = new URLSearchParams(location.search);
+    var body = JSON.stringify({
+      p: location.pathname,
+      r: document.referrer || null,
+      u: { source: query.get("utm_source"), medium: query.get("utm_medium"), campaign: query.get("utm_campaign") }
+    });
+    // text/plain is a CORS-safelisted type: no preflight, and the beacon survives the page unloading.
+    var blob = new Blob([body], { type: "text/plain" });
+    if (!(navigator.sendBeacon && navigator.sendBeacon("/collect", blob))) {
+      fetch("/collect", { method: "POST", body: blob, keepalive: true, credentials: "omit" }).catch(function () {});
+    }
+  }
+
+  if (document.prerendering) {
+    document.addEventListener("prerenderingchange", send, { once: true });
+  } else {
+    send();
+  }
+})();
