@@ -95,3 +95,96 @@ def page_views_put(
         client=client or aws.client("firehose"), stream_name=stream_name or aws.names().firehose_stream
     )
     return writer.put(records)
+
+
+# --- The pipeline health panel's reads --------------------------------------------------------
+
+
+class PipelineUnavailable(RuntimeError):
+    """An AWS read for the health panel failed; the message says what AWS answered."""
+
+
+def _problem(error: Exception) -> str:
+    if isinstance(error, ClientError):
+        code = error.response.get("Error", {}).get("Code", "Error")
+        return f"{code}: {error.response.get('Error', {}).get('Message', '')}".strip(": ")
+    return type(error).__name__
+
+
+class PipelineRepository:
+    """What the health panel reads from SQS, CloudWatch and S3, with AWS errors as ``PipelineUnavailable``."""
+
+    def __init__(self, *, sqs: Any = None, cloudwatch: Any = None, s3: Any = None) -> None:
+        self._sqs, self._cloudwatch, self._s3 = sqs, cloudwatch, s3
+
+    @property
+    def sqs(self) -> Any:
+        return self._sqs or aws.client("sqs")
+
+    @property
+    def cloudwatch(self) -> Any:
+        return self._cloudwatch or aws.client("cloudwatch")
+
+    @property
+    def s3(self) -> Any:
+        return self._s3 or aws.client("s3")
+
+    def queue_messages(self, queue_name: str) -> int:
+        """Return the messages in ``queue_name``, visible and in flight."""
+        try:
+            url = self.sqs.get_queue_url(QueueName=queue_name)["QueueUrl"]
+            attributes = self.sqs.get_queue_attributes(
+                QueueUrl=url,
+                AttributeNames=["ApproximateNumberOfMessages", "ApproximateNumberOfMessagesNotVisible"],
+            )["Attributes"]
+        except (ClientError, BotoCoreError) as error:
+            raise PipelineUnavailable(_problem(error)) from error
+        return int(attributes.get("ApproximateNumberOfMessages", 0)) + int(
+            attributes.get("ApproximateNumberOfMessagesNotVisible", 0)
+        )
+
+    def firehose_metrics(
+        self, *, stream_name: str, queries: list[tuple[str, str, str]], start: datetime, end: datetime, period: int
+    ) -> dict[str, list[float]]:
+        """Return each (id, metric, statistic) of the delivery stream's CloudWatch metrics: id -> values."""
+        dimensions = [{"Name": "DeliveryStreamName", "Value": stream_name}]
+        try:
+            results = self.cloudwatch.get_metric_data(
+                MetricDataQueries=[
+                    {
+                        "Id": query_id,
+                        "MetricStat": {
+                            "Metric": {"Namespace": "AWS/Firehose", "MetricName": metric, "Dimensions": dimensions},
+                            "Period": period,
+                            "Stat": stat,
+                        },
+                    }
+                    for query_id, metric, stat in queries
+                ],
+                StartTime=start,
+                EndTime=end,
+            )["MetricDataResults"]
+        except (ClientError, BotoCoreError) as error:
+            raise PipelineUnavailable(_problem(error)) from error
+        return {result["Id"]: result.get("Values", []) for result in results}
+
+    def object_count(self, *, bucket: str, prefix: str, limit: int) -> int:
+        """Return how many objects are under ``prefix`` (at most ``limit``)."""
+        try:
+            response = self.s3.list_objects_v2(Bucket=bucket, Prefix=prefix, MaxKeys=limit)
+        except (ClientError, BotoCoreError) as error:
+            raise PipelineUnavailable(_problem(error)) from error
+        return int(response.get("KeyCount", 0))
+
+    def newest_object(self, *, bucket: str, prefixes: tuple[str, ...]) -> tuple[str, datetime] | None:
+        """Return the key and time of the newest object under any of ``prefixes``, or None."""
+        newest: dict[str, Any] | None = None
+        try:
+            for prefix in prefixes:
+                for page in self.s3.get_paginator("list_objects_v2").paginate(Bucket=bucket, Prefix=prefix):
+                    for item in page.get("Contents", []):
+                        if newest is None or item["LastModified"] > newest["LastModified"]:
+                            newest = item
+        except (ClientError, BotoCoreError) as error:
+            raise PipelineUnavailable(_problem(error)) from error
+        return None if newest is None else (newest["Key"], newest["LastModified"])

@@ -3,9 +3,11 @@ apps' URLs are built in parallel and not needed here)."""
 
 from django.urls import include, path
 
+from analytics.views import page_view_collect
 from config import views
 
 urlpatterns = [
+    path("collect", page_view_collect, name="collect"),  # every page's beacon posts here
     path("api/openapi.json", views.openapi, name="openapi"),
     path("accounts/", include("accounts.urls")),
     path("analytics/", include("analytics.urls")),
