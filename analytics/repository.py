@@ -144,7 +144,13 @@ class PipelineRepository:
         )
 
     def firehose_metrics(
-        self, *, stream_name: str, queries: list[tuple[str, str, str]], start: datetime, end: datetime, period: int
+        self,
+        *,
+        stream_name: str,
+        queries: list[tuple[str, str, str]],
+        start: datetime,
+        end: datetime,
+        period: int,
     ) -> dict[str, list[float]]:
         """Return each (id, metric, statistic) of the delivery stream's CloudWatch metrics: id -> values."""
         dimensions = [{"Name": "DeliveryStreamName", "Value": stream_name}]
@@ -154,7 +160,11 @@ class PipelineRepository:
                     {
                         "Id": query_id,
                         "MetricStat": {
-                            "Metric": {"Namespace": "AWS/Firehose", "MetricName": metric, "Dimensions": dimensions},
+                            "Metric": {
+                                "Namespace": "AWS/Firehose",
+                                "MetricName": metric,
+                                "Dimensions": dimensions,
+                            },
                             "Period": period,
                             "Stat": stat,
                         },
