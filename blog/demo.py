@@ -64,6 +64,99 @@ A like is one transaction: the like itself and the article's counter change toge
 count stays exact however many readers click at once.""",
     ),
     (
+        "Anatomy of a request on a serverless blog",
+        """What happens between a reader's click and the page they read? This long read follows one
+request through the blog, from the edge to the table and back, and says where the time goes.
+It is also the demo of what a long article looks like here: a table of contents, headings you
+can link to, and code highlighted on the server.
+
+## At the edge
+
+The reader's browser speaks to API Gateway over HTTPS. API Gateway turns the HTTP request into
+an event, a JSON document with the method, the path, the headers and the body, and invokes the
+Lambda function with it. Nothing runs on a server we look after: the gateway scales with the
+traffic, and we pay per million requests.
+
+A CDN in front adds two things the blog uses: the reader's country, in a header, and caching
+of the images, which never pass through Lambda at all.
+
+## Inside the function
+
+Zappa's handler receives the event and hands it to Django as if it came from a WSGI server.
+From there it is an ordinary Django request: middleware, the URL resolver, a view.
+
+### A cold start
+
+The first request a new instance serves pays for starting Python, importing Django and the
+blog's modules, and building the first boto3 client. The blog keeps that short: bytecode is
+compiled ahead of time, heavy modules are imported on first use, and botocore's service
+descriptions are read pre-parsed.
+
+```python
+@functools.cache
+def _pygments():
+    # Imported on first use: only an article with a code block pays for it.
+    from pygments import highlight
+    return highlight
+```
+
+### A warm instance
+
+Later requests find everything in memory. The home page's list of articles is cached in the
+instance for two minutes, so most readers of the home page cost no database request at all.
+
+## At the table
+
+An article page needs the article and whether this reader already likes it. Both sit in the
+same item collection of one DynamoDB table, so one request fetches them together:
+
+```json
+{
+  "RequestItems": {
+    "blog": {"Keys": [
+      {"pk": {"S": "ARTICLE#3f2a"}, "sk": {"S": "ARTICLE"}},
+      {"pk": {"S": "ARTICLE#3f2a"}, "sk": {"S": "LIKE#9c1e"}}
+    ]}
+  }
+}
+```
+
+DynamoDB answers in single-digit milliseconds, whatever the size of the table, because every
+read names its partition.
+
+### Likes, exactly
+
+A like is a transaction of two writes: the like itself, which may exist only once per reader,
+and the article's counter. Either both happen or neither does, so the count is always the
+number of likes, however many readers click at once.
+
+## Back to the reader
+
+The view renders the template. The article's Markdown was turned into HTML once, sanitised by
+an allow-list, and kept in memory for the next reader. The response goes back through the
+gateway, compressed, with the headers that keep it safe: a content security policy that lets
+only the blog's own scripts and styles run, and cookies that scripts cannot read.
+
+## Measuring it yourself
+
+You can follow the same path on your own machine. Start the local stack and ask for a page:
+
+```bash
+make run
+curl -s -o /dev/null -w "%{time_total}\\n" http://127.0.0.1:8000/
+```
+
+Then open the analytics page as an admin and watch the like you just gave arrive in the lake.
+Every change to the table flows through its stream into Firehose, lands in S3 as Parquet,
+and is one SQL query away.
+
+## What it costs
+
+At a few thousand readers a day the bill is mostly the requests themselves: API Gateway's per
+million price, Lambda's milliseconds, and DynamoDB's on-demand reads. None of it costs anything
+while nobody reads, which is the point of building a blog this way.""",
+    ),
+    (
         "A note on privacy",
         """When you like an article, the blog remembers a random id in a cookie and stores only a
 keyed hash of it. For the analytics it notes your country (from the CDN) and the kind of device,

@@ -15,6 +15,8 @@ urlpatterns = [
     path("articles/<slug:slug>/edit/", views.article_edit, name="edit"),
     path("articles/<slug:slug>/delete/", views.article_delete, name="delete"),
     path("authors/<str:user_id>/", views.author_detail, name="author"),
+    path("favicon.ico", views.favicon, name="favicon"),
+    path("robots.txt", views.robots_txt, name="robots"),
     path("feed.atom", LatestArticlesFeed(), name="feed"),
     path("sitemap.xml", sitemap, {"sitemaps": SITEMAPS}, name="sitemap"),
 ]

@@ -2,12 +2,15 @@
 
 from __future__ import annotations
 
+import functools
+import json
 import time
 from collections.abc import Callable
+from pathlib import Path
 from typing import Any
 
 from django.contrib import messages
-from django.http import Http404, HttpRequest, HttpResponse
+from django.http import Http404, HttpRequest, HttpResponse, HttpResponseServerError
 from django.shortcuts import redirect, render
 from django.template.loader import render_to_string
 from django.urls import reverse
@@ -16,8 +19,9 @@ from django.views.decorators.http import require_http_methods, require_POST, req
 
 from accounts.decorators import author_required
 from accounts.identity import Identity
-from blog import selectors, services
+from blog import reading, selectors, services
 from blog.cache import RenderedList, latest_html_get, latest_html_set
+from blog.context_processors import site
 from blog.domain import (
     AlreadyLiked,
     Article,
@@ -33,7 +37,8 @@ from blog.readers import reader_from_request, visitor_cookie_set, visitor_hash_o
 from common.ratelimit import RateLimited
 from uploads import pictures
 
-COVER_SIZES = "(max-width: 46rem) 100vw, 46rem"
+COVER_SIZES = "(max-width: 42rem) 100vw, 42rem"  # the article column of site.css
+JSON_SCRIPT_ESCAPES = {ord("<"): "\\u003c", ord(">"): "\\u003e", ord("&"): "\\u0026"}
 
 
 def _error(request: HttpRequest, message: str, *, status: int) -> HttpResponse:
@@ -94,6 +99,10 @@ def author_detail(request: HttpRequest, user_id: str) -> HttpResponse:
         page = selectors.article_list_by_author(author_id=user_id, cursor=cursor)
     except InvalidCursor as error:
         return _error(request, error.message, status=400)
+    if not page.articles and cursor is None:
+        # Authors are known only through their live articles: no article, no page (and no
+        # Cognito call per unknown name a crawler tries).
+        raise Http404("No such author.")
     name = page.articles[0].author_name if page.articles else user_id
     return render(
         request,
@@ -119,18 +128,54 @@ def article_detail(request: HttpRequest, slug: str) -> HttpResponse:
     article = _article_or_404(slug)
     identity = _identity(request)
     liked = selectors.article_liked_by(article_id=article.id, visitor_hash=visitor_hash_of(request))
+    rendered = reading.article_body_rendered(article=article)
+    canonical_url = request.build_absolute_uri(reverse("blog:article", args=[article.slug]))
+    og_image = pictures.og_image_url(article.cover_image_id) if article.cover_image_id else None
     context = {
         "article": article,
         # Sanitised by blog.markdown (allow-list), pictures inserted after sanitising.
-        "body_html": mark_safe(selectors.article_body_html(body=article.body, author_id=article.author_id)),  # noqa: S308
+        "body_html": mark_safe(rendered.html),  # noqa: S308
+        "toc": rendered.toc,
+        "reading_minutes": rendered.reading_minutes,
         "cover_html": _cover(article),
-        "og_image": pictures.og_image_url(article.cover_image_id) if article.cover_image_id else None,
-        "canonical_url": request.build_absolute_uri(reverse("blog:article", args=[article.slug])),
+        "og_image": og_image,
+        "canonical_url": canonical_url,
+        "json_ld": _json_ld(
+            request, article=article, url=canonical_url, image=og_image, words=rendered.words
+        ),
         "liked": liked,
         "can_edit": identity is not None and identity.user_id == article.author_id,
         "can_delete": identity is not None and (identity.user_id == article.author_id or identity.is_admin),
     }
     return render(request, "blog/article_detail.html", context)
+
+
+def _json_ld(
+    request: HttpRequest, *, article: Article, url: str, image: str | None, words: int
+) -> SafeString:
+    """Return the article's schema.org BlogPosting as JSON safe inside a <script> element."""
+    data: dict[str, Any] = {
+        "@context": "https://schema.org",
+        "@type": "BlogPosting",
+        "headline": article.title,
+        "description": article.excerpt,
+        "url": url,
+        "mainEntityOfPage": url,
+        "datePublished": article.published_at.isoformat(timespec="seconds"),
+        "dateModified": article.updated_at.isoformat(timespec="seconds"),
+        "wordCount": words,
+        "author": {
+            "@type": "Person",
+            "name": article.author_name,
+            "url": request.build_absolute_uri(reverse("blog:author", args=[article.author_id])),
+        },
+        "publisher": {"@type": "Organization", "name": site()["site_name"]},
+    }
+    if image:
+        data["image"] = image
+    # <, > and & as \u escapes: no author text can close the script element or open a comment.
+    text = json.dumps(data, ensure_ascii=False).translate(JSON_SCRIPT_ESCAPES)
+    return mark_safe(text)  # noqa: S308
 
 
 @require_POST
@@ -273,3 +318,37 @@ def article_delete(request: HttpRequest, slug: str) -> HttpResponse:
         return _error(request, error.message, status=403)
     messages.success(request, f"Deleted “{article.title}”.")
     return redirect("blog:home")
+
+
+FAVICON_PATH = Path(__file__).resolve().parent.parent / "static" / "favicon.ico"
+ICON_CACHE_SECONDS = 60 * 60 * 24 * 7  # browsers ask for /favicon.ico on every site; a week is plenty
+ROBOTS_DISALLOW = ("/accounts/", "/write/", "/images/", "/analytics/", "/api/")
+
+
+@functools.cache
+def _favicon() -> bytes:
+    return FAVICON_PATH.read_bytes()
+
+
+@require_safe
+def favicon(request: HttpRequest) -> HttpResponse:
+    """Serve /favicon.ico (browsers and Lighthouse ask for it at the root, whatever the page says)."""
+    response = HttpResponse(_favicon(), content_type="image/x-icon")
+    response["Cache-Control"] = f"public, max-age={ICON_CACHE_SECONDS}"
+    return response
+
+
+@require_safe
+def robots_txt(request: HttpRequest) -> HttpResponse:
+    """Let crawlers read the public pages (not the sign-in, editor, analytics or API) and find the sitemap."""
+    lines = ["User-agent: *", *(f"Disallow: {path}" for path in ROBOTS_DISALLOW), "Allow: /"]
+    lines.append(f"Sitemap: {request.build_absolute_uri(reverse('blog:sitemap'))}")
+    response = HttpResponse("\n".join(lines) + "\n", content_type="text/plain; charset=utf-8")
+    response["Cache-Control"] = "public, max-age=3600"
+    return response
+
+
+def server_error(request: HttpRequest) -> HttpResponse:
+    """Render the 500 page without the request's context processors (one of them may be what failed)."""
+    html = render_to_string("500.html", {**site(), "identity": None, "messages": []})
+    return HttpResponseServerError(html)

@@ -85,6 +85,7 @@ TEMPLATES = [
                 "django.template.context_processors.request",
                 "django.contrib.messages.context_processors.messages",
                 "accounts.context_processors.identity",
+                "blog.context_processors.site",
             ],
         },
     },
@@ -171,6 +172,12 @@ VISITOR_COOKIE = "visitor"
 VISITOR_HASH_KEY = os.environ.get("VISITOR_HASH_KEY", SECRET_KEY)
 
 LATEST_CACHE_SECONDS = 120
+
+# The site's name and one-line description: page titles, the header, meta descriptions, feeds.
+BLOG_NAME = os.environ.get("BLOG_NAME", "Serverless Notes")
+BLOG_DESCRIPTION = os.environ.get(
+    "BLOG_DESCRIPTION", "Articles on building and running a blog on AWS Lambda, DynamoDB and friends."
+)
 ARTICLE_DEFAULT_TTL_DAYS = 30
 
 # Analytics: "duckdb" reads the lake locally through the Glue catalog; "athena" in production.

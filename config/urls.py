@@ -16,3 +16,5 @@ urlpatterns = [
     path("api/", include("analytics.api_urls")),
     path("", include("blog.urls")),
 ]
+
+handler500 = "blog.views.server_error"

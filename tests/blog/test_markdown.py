@@ -2,6 +2,7 @@
 
 from __future__ import annotations
 
+import re
 from html.parser import HTMLParser
 
 import pytest
@@ -62,8 +63,15 @@ def test_xss_payloads_are_inert(payload: str) -> None:
     assert_inert(render_markdown(f"Some text\n\n{payload}\n\n* item {payload}"))
 
 
-def test_body_headings_sit_below_the_title() -> None:
-    assert render_markdown("# One\n\n## Two\n\n###### Six") == "<h2>One</h2>\n<h3>Two</h3>\n<h6>Six</h6>\n"
+def test_body_headings_keep_their_level_below_the_title() -> None:
+    # ``##`` is an h2 under the page's h1 (no skipped level); only ``#`` is lowered to h2.
+    html = render_markdown("# One\n\n## Two\n\n### Three\n\n###### Six")
+    assert re.findall(r"<(h\d) id=\"[a-z]+\">(\w+)<", html) == [
+        ("h2", "One"),
+        ("h2", "Two"),
+        ("h3", "Three"),
+        ("h6", "Six"),
+    ]
 
 
 def test_raw_html_is_shown_as_text() -> None:
@@ -73,7 +81,7 @@ def test_raw_html_is_shown_as_text() -> None:
 def test_markdown_renders_the_usual_things() -> None:
     html = render_markdown("# Title\n\n*em* **strong** `code` ~~gone~~\n\n- one\n- two\n\n> quote")
     for fragment in (
-        "<h2>Title</h2>",
+        '<h2 id="title">Title<a class="heading-anchor" href="#title"',
         "<em>em</em>",
         "<strong>strong</strong>",
         "<code>code</code>",

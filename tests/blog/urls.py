@@ -9,3 +9,5 @@ urlpatterns = [
     path("api/", include("blog.api_urls")),
     path("", include("blog.urls")),
 ]
+
+handler500 = "blog.views.server_error"
