@@ -8,11 +8,13 @@ from django.http import HttpRequest, JsonResponse
 
 from accounts import services
 from accounts.middleware import client_address
+from accounts.policy import PASSWORD_MAX_LENGTH, SIGN_IN_USERNAME_MAX_LENGTH
 from common.api import json_body
 from common.errors import ValidationFailed
+from common.validation import control_characters_problem
 
 TOKEN_FIELDS = frozenset({"username", "password"})
-FIELD_MAX_LENGTH = {"username": 128, "password": 256}  # Cognito's own limits
+FIELD_MAX_LENGTH = {"username": SIGN_IN_USERNAME_MAX_LENGTH, "password": PASSWORD_MAX_LENGTH}
 
 
 def _credentials(data: dict[str, Any]) -> tuple[str, str]:
@@ -23,6 +25,8 @@ def _credentials(data: dict[str, Any]) -> tuple[str, str]:
             problems[name] = "Send a non-empty string."
         elif len(value) > FIELD_MAX_LENGTH[name]:
             problems[name] = f"At most {FIELD_MAX_LENGTH[name]} characters."
+        elif name == "username" and (problem := control_characters_problem(value)):
+            problems[name] = problem
     if problems:
         raise ValidationFailed("Some fields are wrong.", fields=problems)
     return data["username"].strip(), data["password"]

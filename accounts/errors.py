@@ -6,6 +6,7 @@ the form field it belongs to, if any.
 
 from __future__ import annotations
 
+from accounts.policy import PASSWORD_POLICY_PROBLEM
 from common.errors import UserError
 
 
@@ -38,7 +39,7 @@ class UsernameTaken(AccountError):
 
 
 class InvalidPassword(AccountError):
-    message = "The password does not meet the policy: at least 8 characters, a lowercase letter and a digit."
+    message = PASSWORD_POLICY_PROBLEM
     field = "password"
 
 

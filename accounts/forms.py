@@ -2,41 +2,33 @@
 
 from __future__ import annotations
 
-import re
 from typing import Any
 
 from django import forms
 from django.core.validators import RegexValidator
 
-# Letters, digits and . _ - : readable in URLs and author pages; Cognito allows more, we need not.
-USERNAME_PATTERN = r"^[A-Za-z0-9][A-Za-z0-9._-]{2,63}$"
-USERNAME_HELP = "3 to 64 characters: letters, digits, dots, dashes and underscores."
-PASSWORD_MIN_LENGTH = 8  # the pool's policy (cloud.local.bootstrap / infra): 8+, a lowercase letter, a digit
-PASSWORD_MAX_LENGTH = 256  # Cognito's limit
-PASSWORD_HELP = "At least 8 characters, with a lowercase letter and a digit."  # noqa: S105
-CODE_MAX_LENGTH = 64  # Cognito's codes are 6 digits; leave room, refuse essays
-DISPLAY_NAME_MAX_LENGTH = 80
-CONTROL_CHARACTERS = re.compile(r"[\x00-\x1f\x7f]")
+from accounts.policy import (
+    CODE_MAX_LENGTH,
+    DISPLAY_NAME_MAX_LENGTH,
+    EMAIL_MAX_LENGTH,
+    PASSWORD_HELP,
+    PASSWORD_MAX_LENGTH,
+    SIGN_IN_USERNAME_MAX_LENGTH,
+    USERNAME_HELP,
+    USERNAME_MAX_LENGTH,
+    USERNAME_PATTERN,
+    password_problem,
+)
+from common.validation import control_characters_problem
 
 
 def username_field() -> forms.CharField:
     return forms.CharField(
-        max_length=64,
+        max_length=USERNAME_MAX_LENGTH,
         strip=True,
         validators=[RegexValidator(USERNAME_PATTERN, USERNAME_HELP)],
         widget=forms.TextInput(attrs={"autocomplete": "username", "autocapitalize": "none"}),
     )
-
-
-def password_problem(password: str) -> str | None:
-    """Return what the password lacks under the pool's policy, or None."""
-    if len(password) < PASSWORD_MIN_LENGTH:
-        return f"Use at least {PASSWORD_MIN_LENGTH} characters."
-    if not re.search(r"[a-z]", password):
-        return "Include a lowercase letter."
-    if not re.search(r"\d", password):
-        return "Include a digit."
-    return None
 
 
 class NewPasswordForm(forms.Form):
@@ -71,7 +63,9 @@ class NewPasswordForm(forms.Form):
 
 class SignUpForm(NewPasswordForm):
     username = username_field()
-    email = forms.EmailField(max_length=254, widget=forms.EmailInput(attrs={"autocomplete": "email"}))
+    email = forms.EmailField(
+        max_length=EMAIL_MAX_LENGTH, widget=forms.EmailInput(attrs={"autocomplete": "email"})
+    )
     display_name = forms.CharField(
         max_length=DISPLAY_NAME_MAX_LENGTH,
         strip=True,
@@ -82,8 +76,9 @@ class SignUpForm(NewPasswordForm):
 
     def clean_display_name(self) -> str:
         name: str = self.cleaned_data["display_name"]
-        if CONTROL_CHARACTERS.search(name):
-            raise forms.ValidationError("Use printable characters only.")
+        problem = control_characters_problem(name)
+        if problem:
+            raise forms.ValidationError(problem)
         return name
 
 
@@ -98,7 +93,9 @@ class ConfirmForm(forms.Form):
 
 class SignInForm(forms.Form):
     username = forms.CharField(
-        max_length=128, strip=True, widget=forms.TextInput(attrs={"autocomplete": "username"})
+        max_length=SIGN_IN_USERNAME_MAX_LENGTH,
+        strip=True,
+        widget=forms.TextInput(attrs={"autocomplete": "username"}),
     )
     password = forms.CharField(
         max_length=PASSWORD_MAX_LENGTH,

@@ -4,6 +4,7 @@ from __future__ import annotations
 
 from typing import Any
 
+from accounts.policy import PASSWORD_MAX_LENGTH, SIGN_IN_USERNAME_MAX_LENGTH
 from common.openapi import error_response
 
 SCHEMAS: dict[str, Any] = {
@@ -12,8 +13,14 @@ SCHEMAS: dict[str, Any] = {
         "additionalProperties": False,
         "required": ["username", "password"],
         "properties": {
-            "username": {"type": "string", "minLength": 1, "maxLength": 128},
-            "password": {"type": "string", "minLength": 1, "maxLength": 256, "format": "password"},
+            # pattern \S: not only whitespace (the API refuses "   " as an empty field).
+            "username": {"type": "string", "maxLength": SIGN_IN_USERNAME_MAX_LENGTH, "pattern": r"\S"},
+            "password": {
+                "type": "string",
+                "maxLength": PASSWORD_MAX_LENGTH,
+                "pattern": r"\S",
+                "format": "password",
+            },
         },
     },
     "TokenResponse": {

@@ -8,6 +8,7 @@ from dataclasses import dataclass
 from datetime import UTC, datetime
 
 from common.errors import UserError
+from common.validation import control_characters_problem, whole_number
 
 # --- Limits, each next to its reason -------------------------------------------------------------
 TITLE_MAX_CHARS = 200  # fits a heading, a feed entry and an OpenGraph title
@@ -136,6 +137,8 @@ def validate_title(value: object) -> tuple[str | None, str | None]:
     """Return (clean title, problem)."""
     if not isinstance(value, str):
         return None, "Must be a string."
+    if problem := control_characters_problem(value):
+        return None, problem
     title = " ".join(value.split())
     if not title:
         return None, "Give the article a title."
@@ -147,7 +150,9 @@ def validate_title(value: object) -> tuple[str | None, str | None]:
 def validate_body(value: object) -> tuple[str | None, str | None]:
     if not isinstance(value, str):
         return None, "Must be a string."
-    body = value.replace("\r\n", "\n").strip("\n")
+    if problem := control_characters_problem(value, multiline=True):
+        return None, problem
+    body = value.replace("\r\n", "\n").replace("\r", "\n").strip("\n")
     if not body.strip():
         return None, "Write something: the body is empty."
     if len(body) > BODY_MAX_CHARS:
@@ -158,14 +163,14 @@ def validate_body(value: object) -> tuple[str | None, str | None]:
 
 
 def validate_expiry(value: object) -> tuple[int | None, str | None]:
-    # bool is an int in Python; true is not a number of days.
     if value is None:
         return None, None
-    if isinstance(value, bool) or not isinstance(value, int):
+    days = whole_number(value)  # 30 and 30.0 (JSON Schema's integer); not true, not 1.5
+    if days is None:
         return None, "Must be a whole number of days."
-    if not EXPIRY_MIN_DAYS <= value <= EXPIRY_MAX_DAYS:
+    if not EXPIRY_MIN_DAYS <= days <= EXPIRY_MAX_DAYS:
         return None, f"Between {EXPIRY_MIN_DAYS} and {EXPIRY_MAX_DAYS} days."
-    return value, None
+    return days, None
 
 
 def validate_image_id(value: object) -> tuple[str | None, str | None]:

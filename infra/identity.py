@@ -7,6 +7,7 @@ from aws_cdk import aws_cognito as cognito
 from cdk_nag import NagSuppressions
 from constructs import Construct
 
+from accounts import policy
 from cloud.resources import GROUP_ADMINS, GROUP_AUTHORS
 from infra.config import StageConfig
 
@@ -26,13 +27,13 @@ class IdentityResources(Construct):
                 email=cognito.StandardAttribute(required=True, mutable=True),
                 fullname=cognito.StandardAttribute(required=False, mutable=True),
             ),
-            # The same rules as the sign-up form and the local bootstrap.
+            # The one policy (accounts.policy), also used by the sign-up form and the local bootstrap.
             password_policy=cognito.PasswordPolicy(
-                min_length=8,
-                require_lowercase=True,
-                require_digits=True,
-                require_uppercase=False,
-                require_symbols=False,
+                min_length=policy.PASSWORD_MIN_LENGTH,
+                require_lowercase=policy.PASSWORD_REQUIRES_LOWERCASE,
+                require_digits=policy.PASSWORD_REQUIRES_DIGITS,
+                require_uppercase=policy.PASSWORD_REQUIRES_UPPERCASE,
+                require_symbols=policy.PASSWORD_REQUIRES_SYMBOLS,
                 temp_password_validity=Duration.days(3),
             ),
             mfa=cognito.Mfa.OPTIONAL,

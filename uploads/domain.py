@@ -8,6 +8,7 @@ from dataclasses import dataclass, field
 
 from cloud.resources import RAW_UPLOAD_PREFIX
 from common.errors import UserError
+from common.validation import control_characters_problem, whole_number
 
 # --- Limits, each next to its reason ----------------------------------------------------------
 MAX_BYTES = 20 * 1024 * 1024  # the presigned POST's limit; checked again: the emulator ignores policies
@@ -152,6 +153,8 @@ def upload_request_validate(*, filename: object, content_type: object, size: obj
         problems["filename"] = "Give the file's name."
     elif len(filename) > 255:
         problems["filename"] = "The file name is longer than 255 characters."
+    elif problem := control_characters_problem(filename):
+        problems["filename"] = problem
     if not isinstance(content_type, str):
         problems["content_type"] = (
             "Give the file's content type (image/jpeg, image/png, image/webp, image/gif)."
@@ -162,7 +165,8 @@ def upload_request_validate(*, filename: object, content_type: object, size: obj
         problems["content_type"] = (
             f"'{content_type[:60]}' is not accepted: upload a JPEG, PNG, WebP or GIF image."
         )
-    if isinstance(size, bool) or not isinstance(size, int):
+    size = whole_number(size)  # 1024 and 1024.0 (JSON Schema's integer); not true, not 1.5
+    if size is None:
         problems["size"] = "Give the file's size in bytes (a whole number)."
     elif size < 1:
         problems["size"] = "The file is empty."

@@ -11,6 +11,7 @@ import logging
 import os
 from dataclasses import dataclass
 
+from accounts.policy import cognito_password_policy
 from analytics.schema import glue_table_input
 from cloud import aws
 from cloud.resources import (
@@ -177,15 +178,7 @@ def ensure_user_pool(names: ResourceNames) -> tuple[str, str]:
             PoolName=names.user_pool,
             UsernameAttributes=[],
             AutoVerifiedAttributes=["email"],
-            Policies={
-                "PasswordPolicy": {
-                    "MinimumLength": 8,
-                    "RequireUppercase": False,
-                    "RequireLowercase": True,
-                    "RequireNumbers": True,
-                    "RequireSymbols": False,
-                }
-            },
+            Policies={"PasswordPolicy": cognito_password_policy()},  # the one policy: accounts.policy
         )["UserPool"]["Id"]
     clients = idp.list_user_pool_clients(UserPoolId=pool_id, MaxResults=60)["UserPoolClients"]
     client_id = next((c["ClientId"] for c in clients if c["ClientName"] == names.user_pool_client), None)

@@ -10,6 +10,7 @@ from django.test import Client
 
 from accounts import errors
 from accounts.sessions import SESSION_KEY
+from common.validation import CONTROL_CHARACTERS_PROBLEM
 from tests.accounts.helpers import post_form
 
 pytestmark = pytest.mark.usefixtures("local_stack")
@@ -140,7 +141,7 @@ def test_sign_in_is_rate_limited_per_username(csrf_client: Client) -> None:
         ({"username": "a b"}, "username", "3 to 64 characters"),
         ({"email": "not-an-email"}, "email", "Enter a valid email address."),
         ({"display_name": ""}, "display_name", "This field is required."),
-        ({"display_name": "bad\x07name"}, "display_name", "Use printable characters only."),
+        ({"display_name": "bad\x07name"}, "display_name", CONTROL_CHARACTERS_PROBLEM),
     ],
 )
 def test_sign_up_validates_and_creates_nothing(csrf_client: Client, pool, changes, field, message) -> None:

@@ -291,3 +291,30 @@ def test_the_project_urls_serve_the_blog(settings: Any, publish: Publish) -> Non
     document = client.get("/api/openapi.json").json()
     assert "/api/articles/{article_id}/like" in document["paths"]
     assert "LikeState" in document["components"]["schemas"]
+
+
+@pytest.mark.parametrize(
+    ("field", "value"),
+    [
+        ("title", "bell \x07"),
+        ("title", "tab\tin a title"),
+        ("body", "nul \x00"),
+        ("body", "c1 \x85"),
+        ("body", "\ud800"),
+    ],
+)
+def test_control_characters_are_refused_with_a_field_error(author_token: str, field: str, value: str) -> None:
+    response = _post(Client(), "/api/articles", {**_new(), field: value}, token=author_token)
+    error = _error(response, 400)
+    assert set(error["fields"]) == {field}
+    assert "control characters" in error["fields"][field]
+
+
+def test_tabs_and_newlines_stay_in_bodies_and_whole_floats_are_integers(author_token: str) -> None:
+    data = {**_new(), "body": f"Line one\n\tindented {unique()}\r\nend", "expires_in_days": 88.0}
+    response = _post(Client(), "/api/articles", data, token=author_token)
+    assert response.status_code == 201, response.content
+    assert response.json()["body"].startswith("Line one\n\tindented")
+    assert "\r" not in response.json()["body"]
+    _error(_post(Client(), "/api/articles", {**_new(), "expires_in_days": 88.5}, token=author_token), 400)
+    _error(_post(Client(), "/api/articles", {**_new(), "expires_in_days": True}, token=author_token), 400)

@@ -219,6 +219,8 @@ def test_write_errors_write_nothing(author: Identity) -> None:
         {"title": "ok", "body": "x", "expires_in_days": "0", "save": "1"},
         {"title": "ok", "body": "x", "expires_in_days": "400", "save": "1"},
         {"title": "ok", "body": "x", "expires_in_days": "soon", "save": "1"},
+        {"title": "bell \x07", "body": "x", "save": "1"},  # control characters break the feed's XML
+        {"title": "ok", "body": "escape \x1b[31m", "save": "1"},
     ):
         response = client.post("/write/", form)
         assert response.status_code == 400, form
