@@ -92,6 +92,8 @@ SUMMARY_ATTRIBUTES = (
 # with jittered backoff (a hot article's likes), then give up with Busy.
 CONFLICT_RETRIES = 6
 CONFLICT_BACKOFF_SECONDS = 0.02
+BATCH_GET_MAX_KEYS = 100  # BatchGetItem's limit per request
+BATCH_GET_RETRIES = 5  # unprocessed keys (throttling) come back with backoff, then Busy
 
 
 class Busy(BlogError):
@@ -335,6 +337,45 @@ class ArticleRepository:
         )
         item = answer.get("Item")
         return article_from_item(item) if item else None
+
+    def get_many(self, article_ids: list[str]) -> dict[str, Article]:
+        """Return the articles found among ``article_ids`` (expired ones too), by id: one
+        BatchGetItem per 100 ids (its limit), retrying what DynamoDB leaves unprocessed."""
+        found: dict[str, Article] = {}
+        unique_ids = list(dict.fromkeys(article_ids))
+        for start in range(0, len(unique_ids), BATCH_GET_MAX_KEYS):
+            keys = [_key(article_key(i)) for i in unique_ids[start : start + BATCH_GET_MAX_KEYS]]
+            for item in self._batch_get(keys):
+                article = article_from_item(item)
+                found[article.id] = article
+        return found
+
+    def get_with_like(self, article_id: str, *, visitor_hash: str | None) -> tuple[Article | None, bool]:
+        """Return the article (even an expired one) and whether the visitor likes it, in one
+        request: the like sits in the article's item collection, so one BatchGetItem reads both."""
+        if not visitor_hash:
+            return self.get(article_id), False
+        keys = [_key(article_key(article_id)), _key(like_key(article_id, visitor_hash))]
+        article: Article | None = None
+        liked = False
+        for item in self._batch_get(keys):
+            if item.get(ENTITY, {}).get("S") == "like":
+                liked = True
+            else:
+                article = article_from_item(item)
+        return article, liked
+
+    def _batch_get(self, keys: list[Item]) -> list[Item]:
+        items: list[Item] = []
+        request: dict[str, Any] = {self.table: {"Keys": keys}}
+        for attempt in range(BATCH_GET_RETRIES):
+            answer = self.client.batch_get_item(RequestItems=request)
+            items.extend(answer.get("Responses", {}).get(self.table, []))
+            request = answer.get("UnprocessedKeys") or {}
+            if not request:
+                return items
+            time.sleep(CONFLICT_BACKOFF_SECONDS * (2**attempt) * random.uniform(0.5, 1.5))
+        raise Busy()
 
     def get_id_by_slug(self, slug: str) -> str | None:
         answer = self.client.get_item(

@@ -2,7 +2,7 @@ from django.contrib.sitemaps.views import sitemap
 from django.urls import path
 
 from blog import views
-from blog.feeds import LatestArticlesFeed
+from blog.feeds import AuthorArticlesFeed, LatestArticlesFeed
 from blog.sitemaps import SITEMAPS
 
 app_name = "blog"
@@ -15,6 +15,7 @@ urlpatterns = [
     path("articles/<slug:slug>/edit/", views.article_edit, name="edit"),
     path("articles/<slug:slug>/delete/", views.article_delete, name="delete"),
     path("authors/<str:user_id>/", views.author_detail, name="author"),
+    path("authors/<str:user_id>/feed.atom", AuthorArticlesFeed(), name="author-feed"),
     path("favicon.ico", views.favicon, name="favicon"),
     path("robots.txt", views.robots_txt, name="robots"),
     path("feed.atom", LatestArticlesFeed(), name="feed"),

@@ -58,6 +58,7 @@ def _cover(article: Article) -> SafeString | str:
 
 
 def _entries(articles: list[Article]) -> list[dict[str, Any]]:
+    reading.article_slugs_remember(articles)
     return [{"article": a, "cover": _cover(a)} for a in articles]
 
 
@@ -125,9 +126,11 @@ def _article_or_404(slug: str) -> Article:
 
 @require_safe
 def article_detail(request: HttpRequest, slug: str) -> HttpResponse:
-    article = _article_or_404(slug)
+    try:
+        article, liked = reading.article_page_get(slug=slug, visitor_hash=visitor_hash_of(request))
+    except ArticleNotFound:
+        raise Http404("No such article.") from None
     identity = _identity(request)
-    liked = selectors.article_liked_by(article_id=article.id, visitor_hash=visitor_hash_of(request))
     rendered = reading.article_body_rendered(article=article)
     canonical_url = request.build_absolute_uri(reverse("blog:article", args=[article.slug]))
     og_image = pictures.og_image_url(article.cover_image_id) if article.cover_image_id else None
