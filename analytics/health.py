@@ -1,6 +1,7 @@
 """Selectors for the pipeline health panel: DLQ depths, Firehose failures, the lake's newest event.
 
-Each selector tolerates a missing resource or an unreachable service: it reports the problem in its
+The AWS reads are in ``analytics.repository.PipelineRepository``. Each selector tolerates a
+missing resource or an unreachable service: it reports the problem in its
 result instead of raising, so the analytics page always renders.
 """
 
@@ -9,18 +10,18 @@ from __future__ import annotations
 import logging
 from dataclasses import dataclass, field
 from datetime import UTC, datetime, timedelta
-from typing import Any
 
-from botocore.exceptions import BotoCoreError, ClientError
-
+from analytics.lake import day_prefixes
+from analytics.repository import PipelineRepository, PipelineUnavailable
 from cloud import aws
-from cloud.resources import LAKE_ERRORS_PREFIX, LAKE_EVENTS_PREFIX, ResourceNames
+from cloud.resources import LAKE_ERRORS_PREFIX, ResourceNames
 
 logger = logging.getLogger(__name__)
 
 LAKE_LOOKBACK_DAYS = 7  # day prefixes searched for the newest object before giving up
 FIREHOSE_WINDOW = timedelta(hours=24)
 METRIC_PERIOD = 3600  # one-hour points over the window
+ERROR_OBJECTS_COUNTED = 1000  # one LIST request: "1000" already means "look now"
 
 
 @dataclass(frozen=True)
@@ -85,71 +86,49 @@ class PipelineHealth:
         return all(q.ok for q in self.dead_letter_queues) and (self.firehose is None or self.firehose.ok)
 
 
-def _problem(error: Exception) -> str:
-    if isinstance(error, ClientError):
-        code = error.response.get("Error", {}).get("Code", "Error")
-        return f"{code}: {error.response.get('Error', {}).get('Message', '')}".strip(": ")
-    return type(error).__name__
-
-
-def dlq_depth_get(*, label: str, queue_name: str, sqs: Any = None) -> QueueDepth:
+def dlq_depth_get(*, label: str, queue_name: str, repository: PipelineRepository | None = None) -> QueueDepth:
     """Return how many messages wait in ``queue_name`` (visible + in flight)."""
-    sqs = sqs or aws.client("sqs")
     try:
-        url = sqs.get_queue_url(QueueName=queue_name)["QueueUrl"]
-        attributes = sqs.get_queue_attributes(
-            QueueUrl=url,
-            AttributeNames=["ApproximateNumberOfMessages", "ApproximateNumberOfMessagesNotVisible"],
-        )["Attributes"]
-    except (ClientError, BotoCoreError) as error:
-        logger.warning("DLQ depth unavailable", extra={"queue": queue_name, "error": _problem(error)})
-        return QueueDepth(label=label, queue=queue_name, error=_problem(error))
-    messages = int(attributes.get("ApproximateNumberOfMessages", 0)) + int(
-        attributes.get("ApproximateNumberOfMessagesNotVisible", 0)
-    )
+        messages = (repository or PipelineRepository()).queue_messages(queue_name)
+    except PipelineUnavailable as error:
+        logger.warning("DLQ depth unavailable", extra={"queue": queue_name, "error": str(error)})
+        return QueueDepth(label=label, queue=queue_name, error=str(error))
     return QueueDepth(label=label, queue=queue_name, messages=messages)
 
 
-def _metric_sum(values: list[float]) -> int:
-    return int(sum(values))
+_FIREHOSE_METRICS = [
+    ("incoming", "IncomingRecords", "Sum"),
+    ("success", "DeliveryToS3.Success", "Minimum"),
+    ("conversion", "FailedConversion.Records", "Sum"),
+]
 
 
 def firehose_health_get(
-    *, stream_name: str, lake_bucket: str, cloudwatch: Any = None, s3: Any = None, now: datetime | None = None
+    *,
+    stream_name: str,
+    lake_bucket: str,
+    repository: PipelineRepository | None = None,
+    now: datetime | None = None,
 ) -> FirehoseHealth:
     """Return Firehose's delivery figures (CloudWatch) and its error objects in the lake (S3)."""
-    cloudwatch = cloudwatch or aws.client("cloudwatch")
+    repository = repository or PipelineRepository()
     now = now or datetime.now(UTC)
-    dimensions = [{"Name": "DeliveryStreamName", "Value": stream_name}]
-    queries = [
-        ("incoming", "IncomingRecords", "Sum"),
-        ("success", "DeliveryToS3.Success", "Minimum"),
-        ("conversion", "FailedConversion.Records", "Sum"),
-    ]
     try:
-        results = cloudwatch.get_metric_data(
-            MetricDataQueries=[
-                {
-                    "Id": query_id,
-                    "MetricStat": {
-                        "Metric": {
-                            "Namespace": "AWS/Firehose",
-                            "MetricName": metric,
-                            "Dimensions": dimensions,
-                        },
-                        "Period": METRIC_PERIOD,
-                        "Stat": stat,
-                    },
-                }
-                for query_id, metric, stat in queries
-            ],
-            StartTime=now - FIREHOSE_WINDOW,
-            EndTime=now,
-        )["MetricDataResults"]
-    except (ClientError, BotoCoreError) as error:
-        return FirehoseHealth(stream=stream_name, error=_problem(error))
-    values = {result["Id"]: result.get("Values", []) for result in results}
-    error_objects = _count_objects(bucket=lake_bucket, prefix=LAKE_ERRORS_PREFIX, s3=s3)
+        values = repository.firehose_metrics(
+            stream_name=stream_name,
+            queries=_FIREHOSE_METRICS,
+            start=now - FIREHOSE_WINDOW,
+            end=now,
+            period=METRIC_PERIOD,
+        )
+    except PipelineUnavailable as error:
+        return FirehoseHealth(stream=stream_name, error=str(error))
+    try:
+        error_objects: int | None = repository.object_count(
+            bucket=lake_bucket, prefix=LAKE_ERRORS_PREFIX, limit=ERROR_OBJECTS_COUNTED
+        )
+    except PipelineUnavailable:
+        error_objects = None
     if not any(values.values()):
         local = aws.endpoint_url() is not None
         return FirehoseHealth(
@@ -162,48 +141,32 @@ def firehose_health_get(
     return FirehoseHealth(
         stream=stream_name,
         metrics_available=True,
-        incoming_records=_metric_sum(values.get("incoming", [])),
+        incoming_records=int(sum(values.get("incoming", []))),
         lowest_delivery_success=min(values["success"]) if values.get("success") else None,
-        failed_conversions=_metric_sum(values.get("conversion", [])),
+        failed_conversions=int(sum(values.get("conversion", []))),
         error_objects=error_objects,
     )
 
 
-def _count_objects(*, bucket: str, prefix: str, s3: Any = None, limit: int = 1000) -> int | None:
-    s3 = s3 or aws.client("s3")
-    try:
-        response = s3.list_objects_v2(Bucket=bucket, Prefix=prefix, MaxKeys=limit)
-    except (ClientError, BotoCoreError):
-        return None
-    return int(response.get("KeyCount", 0))
-
-
-def _day_prefixes(day: datetime) -> tuple[str, str]:
-    """Return the day's prefix in production's layout (``dt=yyyy-MM-dd``) and the emulator's."""
-    return f"{LAKE_EVENTS_PREFIX}dt={day:%Y-%m-%d}/", f"{LAKE_EVENTS_PREFIX}{day:%Y/%m/%d}/"
-
-
-def lake_last_event_get(*, bucket: str, s3: Any = None, now: datetime | None = None) -> LakeFreshness:
+def lake_last_event_get(
+    *, bucket: str, repository: PipelineRepository | None = None, now: datetime | None = None
+) -> LakeFreshness:
     """Return the newest object under events/, searching day prefixes from today backwards.
 
     Listing the whole lake would cost a request per 1,000 objects; a day's prefix holds at most
     96 Firehose files (one per 15-minute buffer), so a week back is a handful of requests.
     """
-    s3 = s3 or aws.client("s3")
+    repository = repository or PipelineRepository()
     now = now or datetime.now(UTC)
     try:
         for days_back in range(LAKE_LOOKBACK_DAYS):
-            newest: dict[str, Any] | None = None
-            for prefix in _day_prefixes(now - timedelta(days=days_back)):
-                paginator = s3.get_paginator("list_objects_v2")
-                for page in paginator.paginate(Bucket=bucket, Prefix=prefix):
-                    for item in page.get("Contents", []):
-                        if newest is None or item["LastModified"] > newest["LastModified"]:
-                            newest = item
+            newest = repository.newest_object(
+                bucket=bucket, prefixes=day_prefixes((now - timedelta(days=days_back)).date())
+            )
             if newest is not None:
-                return LakeFreshness(bucket=bucket, last_event_at=newest["LastModified"], key=newest["Key"])
-    except (ClientError, BotoCoreError) as error:
-        return LakeFreshness(bucket=bucket, error=_problem(error))
+                return LakeFreshness(bucket=bucket, last_event_at=newest[1], key=newest[0])
+    except PipelineUnavailable as error:
+        return LakeFreshness(bucket=bucket, error=str(error))
     return LakeFreshness(bucket=bucket, error=f"no event in the last {LAKE_LOOKBACK_DAYS} days")
 
 
@@ -222,3 +185,19 @@ def pipeline_health(*, names: ResourceNames | None = None, now: datetime | None 
         ),
         lake=lake_last_event_get(bucket=names.lake_bucket, now=now),
     )
+
+
+HEALTH_CACHE_SECONDS = (
+    30  # the figures move in minutes; a re-run page need not query SQS, CloudWatch and S3 again
+)
+
+
+def pipeline_health_get() -> PipelineHealth:
+    """Return the health figures, from the cache when they are under ``HEALTH_CACHE_SECONDS`` old."""
+    from django.core.cache import cache
+
+    health = cache.get("analytics:pipeline-health")
+    if not isinstance(health, PipelineHealth):
+        health = pipeline_health()
+        cache.set("analytics:pipeline-health", health, HEALTH_CACHE_SECONDS)
+    return health

@@ -18,8 +18,10 @@ from __future__ import annotations
 
 import json
 import re
-from datetime import date
+from datetime import date, timedelta
 from typing import Any
+
+from cloud.resources import LAKE_EVENTS_PREFIX
 
 _HIVE = re.compile(r"(?:^|/)dt=(\d{4})-(\d{2})-(\d{2})/")
 _TIME_PREFIX = re.compile(r"(?:^|/)(\d{4})/(\d{2})/(\d{2})/(\d{2})/[^/]+$")
@@ -45,3 +47,22 @@ def partition_from_key(key: str) -> str:
 def events_from_object(body: bytes) -> list[dict[str, Any]]:
     """Return the events in a local (JSON lines) lake object; blank lines are skipped."""
     return [json.loads(line) for line in body.splitlines() if line.strip()]
+
+
+def day_prefixes(day: date, *, prefix: str = LAKE_EVENTS_PREFIX) -> tuple[str, str]:
+    """Return ``day``'s key prefix in production's layout (``dt=yyyy-MM-dd/``) and in the emulator's."""
+    return f"{prefix}dt={day:%Y-%m-%d}/", f"{prefix}{day:%Y/%m/%d}/"
+
+
+def key_ranges(prefix: str, first: date | None, last: date) -> list[tuple[str | None, str | None]]:
+    """Return (StartAfter, stop-at) key bounds that cover the days ``first``..``last`` in both layouts.
+
+    Firehose's keys sort by day in either layout (``<prefix>yyyy/MM/dd/HH/...`` locally,
+    ``<prefix>dt=yyyy-MM-dd/...`` in AWS), so a date range is one key range per layout and a
+    listing skips the other days. ``first`` None: from the lake's first day.
+    """
+    after = last + timedelta(days=1)
+    return [
+        (f"{prefix}{first:%Y/%m/%d}" if first else None, f"{prefix}{after:%Y/%m/%d}"),
+        (f"{prefix}dt={first:%Y-%m-%d}" if first else f"{prefix}dt=", f"{prefix}dt={after:%Y-%m-%d}"),
+    ]

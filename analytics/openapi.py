@@ -25,12 +25,17 @@ SCHEMAS: dict[str, Any] = {
     },
     "Report": {
         "type": "object",
-        "required": ["id", "title", "description", "chart", "parameters"],
+        "required": ["id", "title", "description", "chart", "filters", "parameters"],
         "properties": {
             "id": {"type": "string", "enum": list(REPORTS)},
             "title": {"type": "string"},
             "description": {"type": "string"},
             "chart": {"$ref": "#/components/schemas/Chart"},
+            "filters": {
+                "type": "array",
+                "items": {"type": "string", "enum": ["country", "end", "start"]},
+                "description": "The filters the report uses; any other is refused (400).",
+            },
             "parameters": {"type": "object", "additionalProperties": {"type": "string"}},
         },
     },

@@ -28,8 +28,9 @@ def report_run_start(
     Raise ``ReportNotFound`` or ``InvalidParameters`` (with per-field messages) before anything runs.
     """
     report = report_get(report_id)
-    params = parameters_parse(report, raw_parameters, today=today or today_utc())
-    bound = report_bind(report, params)
+    now = datetime.now(UTC)
+    params = parameters_parse(report, raw_parameters, today=today or now.date())
+    bound = report_bind(report, params, now=now)
     label = RunLabel(report=report.id, parameters=params.as_dict())
     return engine_get().run_start(Query(sql=bound.sql, label=label, partitions=bound.partitions))
 

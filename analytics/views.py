@@ -7,7 +7,7 @@ import io
 from typing import Any
 
 from django.http import HttpRequest, HttpResponse
-from django.shortcuts import render
+from django.shortcuts import redirect, render
 from django.urls import reverse
 from django.utils.http import urlencode
 from django.views.decorators.csrf import csrf_exempt
@@ -16,21 +16,41 @@ from django.views.decorators.http import require_POST
 from accounts.decorators import admin_required
 from analytics import selectors, services
 from analytics.engines.base import QueryNotStarted, Run, RunNotFound, json_value
+from analytics.health import pipeline_health_get
 from analytics.pageviews import InvalidBeacon
 from analytics.reports.catalog import REPORTS, ReportNotFound, report_get
-from analytics.reports.parameters import ALLOWED, InvalidParameters
+from analytics.reports.parameters import ALLOWED, EARLIEST_DATE, LATEST_DATE, InvalidParameters
 from analytics.sqlcheck import CONSOLE_MAX_ROWS, QueryRefused
 
-DEFAULT_REPORT = "top-countries"
+DEFAULT_REPORT = "visitors"
 
 
 def _filters(request: HttpRequest) -> dict[str, str]:
     return {name: request.GET.get(name, "").strip() for name in sorted(ALLOWED) if request.GET.get(name)}
 
 
+def _table(run: Run) -> list[list[dict[str, Any]]]:
+    """Return the run's cells with links: an article's title to the article, a page's path to the page."""
+    names = [c.name for c in run.columns]
+    id_at = names.index("article_id") if "article_id" in names else None
+    rows = []
+    for row in run.rows:
+        cells = []
+        for name, value in zip(names, row, strict=True):
+            href = None
+            if name == "article_title" and id_at is not None and row[id_at]:
+                href = reverse("analytics:article", args=[row[id_at]])
+            elif name == "path" and isinstance(value, str) and value.startswith("/"):
+                href = value
+            cells.append({"value": value, "href": href})
+        rows.append(cells)
+    return rows
+
+
 def _run_context(run: Run) -> dict[str, Any]:
     return {
         "run": run,
+        "table": _table(run),
         "run_data": run.as_dict(),
         "cost": f"{run.estimated_cost_usd:.6f}" if run.estimated_cost_usd is not None else None,
     }
@@ -44,6 +64,9 @@ def analytics_page(request: HttpRequest) -> HttpResponse:
     context: dict[str, Any] = {
         "reports": list(REPORTS.values()),
         "reports_data": [r.as_dict() for r in REPORTS.values()],
+        "health": pipeline_health_get(),
+        "earliest": EARLIEST_DATE.isoformat(),
+        "latest": LATEST_DATE.isoformat(),
         "filters": filters,
         "errors": {},
     }
@@ -78,6 +101,21 @@ def analytics_page(request: HttpRequest) -> HttpResponse:
                 reverse("analytics:report-csv", args=[report.id]) + "?" + urlencode(context["filters"])
             )
     return render(request, "analytics/page.html", context, status=status)
+
+
+@admin_required
+def article_redirect(request: HttpRequest, article_id: str) -> HttpResponse:
+    """Send an admin from a report's article row to the article's page (reports know ids, not slugs)."""
+    from blog.domain import ArticleNotFound
+    from blog.selectors import article_get
+
+    try:
+        article = article_get(article_id=article_id)
+    except ArticleNotFound:
+        return HttpResponse(
+            "That article no longer exists (expired or deleted).", status=404, content_type="text/plain"
+        )
+    return redirect("blog:article", slug=article.slug)
 
 
 @admin_required

@@ -32,7 +32,7 @@ import uuid
 from collections import OrderedDict
 from concurrent.futures import ThreadPoolExecutor
 from dataclasses import dataclass
-from datetime import date, timedelta
+from datetime import date
 from typing import Any
 
 import duckdb
@@ -42,6 +42,7 @@ import pyarrow.parquet as pq
 import sqlglot
 
 from analytics.engines.base import Column, Query, Run, RunNotFound
+from analytics.lake import key_ranges as lake_key_ranges
 from analytics.lake import partition_from_key
 from analytics.reports.parameters import DateRange
 from cloud import aws
@@ -182,20 +183,10 @@ def objects_in(objects: list[LakeObject], partitions: DateRange | None) -> list[
 
 
 def key_ranges(prefix: str, partitions: DateRange | None) -> list[tuple[str | None, str | None]]:
-    """Return (StartAfter, stop-at) key bounds that cover ``partitions`` in both lake layouts.
-
-    Firehose's keys sort by day in either layout (``<prefix>yyyy/MM/dd/HH/...`` locally,
-    ``<prefix>dt=yyyy-MM-dd/...`` in AWS), so a date range is one key range per layout and the
-    listing skips the other days. None: the whole location.
-    """
-    if partitions is None:
-        return [(None, None)]
-    after = partitions.last + timedelta(days=1)
-    first = partitions.first
-    return [
-        (f"{prefix}{first:%Y/%m/%d}" if first else None, f"{prefix}{after:%Y/%m/%d}"),
-        (f"{prefix}dt={first:%Y-%m-%d}" if first else f"{prefix}dt=", f"{prefix}dt={after:%Y-%m-%d}"),
-    ]
+    """Return the listing's key bounds for ``partitions`` (``analytics.lake.key_ranges``); None: all."""
+    return (
+        [(None, None)] if partitions is None else lake_key_ranges(prefix, partitions.first, partitions.last)
+    )
 
 
 @functools.lru_cache(maxsize=256)

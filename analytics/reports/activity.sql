@@ -4,23 +4,17 @@ WITH days AS (
     SELECT CAST(day AS DATE) AS day
     FROM UNNEST(sequence(:start, :end, INTERVAL '1' DAY)) AS t (day)
 ),
-deduped AS (
-    SELECT event_id, arbitrary(event_type) AS event_type, arbitrary(occurred_at) AS occurred_at
-    FROM events
-    WHERE dt BETWEEN :dt_previous_start AND :dt_end
-      AND occurred_at >= :previous_start_at AND occurred_at < :end_before
-      AND (
-          event_type = 'article_published'
-          OR (event_type = 'article_liked' AND (:country IS NULL OR country = :country))
-      )
-    GROUP BY event_id
-),
 per_day AS (
     SELECT
         CAST(occurred_at AS DATE) AS day,
         count_if(event_type = 'article_published') AS published,
         count_if(event_type = 'article_liked') AS likes
-    FROM deduped
+    FROM events
+    WHERE occurred_at >= :previous_start_at AND occurred_at < :end_before
+      AND (
+          event_type = 'article_published'
+          OR (event_type = 'article_liked' AND (:country IS NULL OR country = :country))
+      )
     GROUP BY CAST(occurred_at AS DATE)
 )
 SELECT

@@ -43,6 +43,15 @@ class Report:
     reads_previous_period: bool = False
     # False when a side of the query reads every partition up to the end (authors' publications).
     prunes_start: bool = True
+    # The last 30 minutes, whatever the dates: no start, end or country.
+    realtime: bool = False
+
+    @property
+    def parameters(self) -> frozenset[str]:
+        """Return the filters this report uses (the page disables the others; the API refuses them)."""
+        if self.realtime:
+            return frozenset()
+        return frozenset({"start", "end"} | ({"country"} if self.country != "unused" else set()))
 
     @property
     def sql_path(self) -> Path:
@@ -54,9 +63,12 @@ class Report:
             "title": self.title,
             "description": self.description,
             "chart": self.chart.as_dict(),
+            "filters": sorted(self.parameters),
             "parameters": {
-                "start": "ISO date, inclusive (default: 29 days before end)",
-                "end": "ISO date, inclusive (default: today, UTC)",
+                "start": "ISO date, inclusive (default: 29 days before end)"
+                if not self.realtime
+                else "not used",
+                "end": "ISO date, inclusive (default: today, UTC)" if not self.realtime else "not used",
                 "country": {
                     "required": "ISO 3166 alpha-2, required",
                     "optional": "ISO 3166 alpha-2, optional",
@@ -65,12 +77,94 @@ class Report:
         }
 
 
+def _compared(x: str, series: str, title: str, *, chart: ChartType = "bar") -> Chart:
+    return Chart(type=chart, x=x, y=(series, f"previous_{series}"), title=title)
+
+
 REPORTS: dict[str, Report] = {
     report.id: report
     for report in (
         Report(
+            id="visitors",
+            title="Visitors and page views",
+            description="Visitors and page views per day, beside the previous period of equal length.",
+            chart=Chart(
+                type="line",
+                x="day",
+                y=("visitors", "previous_visitors", "views", "previous_views"),
+                title="Per day, this period and the previous one",
+            ),
+            reads_previous_period=True,
+        ),
+        Report(
+            id="realtime",
+            title="Realtime",
+            description="Visitors and page views in the last 30 minutes (locally from the lake; in "
+            "production the lake lags by Firehose's buffer, up to 15 minutes).",
+            chart=Chart(type="bar", x="window", y=("visitors", "views"), title="The last 30 minutes"),
+            country="unused",
+            realtime=True,
+        ),
+        Report(
+            id="top-pages",
+            title="Top pages",
+            description="The most viewed pages, with the previous period's views and the change.",
+            chart=_compared("path", "views", "Views by page"),
+            reads_previous_period=True,
+        ),
+        Report(
+            id="entry-pages",
+            title="Entry pages",
+            description="Where visits begin (a visit ends after 30 minutes without a view).",
+            chart=_compared("path", "entries", "Visits begun by page"),
+            reads_previous_period=True,
+        ),
+        Report(
+            id="referrers",
+            title="Referrers",
+            description="The sites visitors came from ('(direct)': no referrer or the blog itself).",
+            chart=_compared("referrer_host", "visitors", "Visitors by referrer"),
+            reads_previous_period=True,
+        ),
+        Report(
+            id="sources",
+            title="Sources (UTM)",
+            description="Page views by utm_source / utm_medium / utm_campaign.",
+            chart=_compared("utm_source", "visitors", "Visitors by source"),
+            reads_previous_period=True,
+        ),
+        Report(
+            id="countries",
+            title="Countries",
+            description="Where visitors are (CloudFront's country; ZZ: unknown).",
+            chart=_compared("country", "visitors", "Visitors by country"),
+            country="unused",
+            reads_previous_period=True,
+        ),
+        Report(
+            id="devices",
+            title="Devices",
+            description="The devices of visitors, with their page views and likes.",
+            chart=_compared("device", "visitors", "Visitors by device"),
+            reads_previous_period=True,
+        ),
+        Report(
+            id="articles",
+            title="Articles: views and likes",
+            description="Views per article beside its likes, unlikes and net likes in the period.",
+            chart=Chart(type="bar", x="article_title", y=("views", "net_likes"), title="Views and net likes"),
+            reads_previous_period=True,
+        ),
+        Report(
+            id="top-articles",
+            title="Top articles",
+            description="Articles with the most net likes (likes minus unlikes) in the period.",
+            chart=_compared("article_title", "net_likes", "Net likes by article"),
+            reads_previous_period=True,
+        ),
+        Report(
             id="top-countries",
-            title="Top countries",
+            title="Top countries (likes)",
             description="Countries whose readers like the most articles.",
             chart=Chart(type="bar", x="country", y=("likes",), title="Likes by country"),
             country="unused",
@@ -94,18 +188,6 @@ REPORTS: dict[str, Report] = {
                 title="Per day, this period and the previous one",
             ),
             reads_previous_period=True,
-        ),
-        Report(
-            id="top-articles",
-            title="Top articles",
-            description="Articles with the most likes in the period.",
-            chart=Chart(type="bar", x="article_title", y=("likes",), title="Likes by article"),
-        ),
-        Report(
-            id="devices",
-            title="Devices",
-            description="The devices readers like articles from.",
-            chart=Chart(type="bar", x="device", y=("likes",), title="Likes by device"),
         ),
         Report(
             id="expired",

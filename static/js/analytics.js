@@ -4,7 +4,7 @@
   "use strict";
   var POLL_MS = 1000;
   var form = document.getElementById("report-form");
-  var section = document.getElementById("report");
+  var section = document.getElementById("report-result");
   if (!form || !section) return;
 
   function readJson(id) {
@@ -44,6 +44,31 @@
     return node;
   }
 
+  function cell(row, names, i) {
+    var value = row[i], name = names[i], td = document.createElement("td");
+    var idAt = names.indexOf("article_id"), href = null;
+    if (name === "article_title" && idAt >= 0 && row[idAt]) href = "/analytics/articles/" + encodeURIComponent(row[idAt]) + "/";
+    else if (name === "path" && typeof value === "string" && value.charAt(0) === "/") href = value;
+    if (href) {
+      var a = text("a", value);
+      a.href = href;
+      td.appendChild(a);
+    } else {
+      td.textContent = value === null || value === undefined ? "" : String(value);
+    }
+    return td;
+  }
+
+  // After an error nothing of the previous result may stay on screen.
+  function clearRun() {
+    ["chart", "run"].forEach(function (id) {
+      var node = document.getElementById(id);
+      if (node) node.parentNode.removeChild(node);
+    });
+    var csv = document.getElementById("csv-link");
+    if (csv) csv.hidden = true;
+  }
+
   function showRun(run) {
     var chart = ensure("chart", "figure");
     chart.className = "chart";
@@ -72,9 +97,10 @@
     var thead = document.createElement("thead");
     thead.appendChild(head);
     var tbody = document.createElement("tbody");
+    var names = run.columns.map(function (c) { return c.name; });
     run.rows.forEach(function (row) {
       var tr = document.createElement("tr");
-      row.forEach(function (cell) { tr.appendChild(text("td", cell)); });
+      row.forEach(function (_, i) { tr.appendChild(cell(row, names, i)); });
       tbody.appendChild(tr);
     });
     if (run.rows.length === 0) {
@@ -101,21 +127,33 @@
     document.getElementById("form-error").textContent = message || "";
   }
 
+  // A filter the chosen report does not use is disabled (and so never sent), never silently ignored.
+  function syncFilters() {
+    var option = form.elements.report.selectedOptions[0];
+    var used = option ? (option.getAttribute("data-filters") || "").split(" ") : [];
+    ["start", "end", "country"].forEach(function (name) {
+      form.elements[name].disabled = used.indexOf(name) < 0;
+    });
+    var note = document.getElementById("country-note");
+    if (note) note.textContent = used.indexOf("country") < 0 ? "Not used by this report." : "";
+  }
+
   function params() {
     var data = {};
     ["start", "end", "country"].forEach(function (name) {
-      var value = form.elements[name].value.trim();
-      if (value) data[name] = value;
+      var input = form.elements[name], value = input.value.trim();
+      if (value && !input.disabled) data[name] = value;
     });
-    var option = form.elements.report.selectedOptions[0];
-    if (option && option.getAttribute("data-country") === "unused") delete data.country;
     return data;
   }
 
   function updateLinks(reportId, data) {
     var query = new URLSearchParams(data).toString();
     var csv = document.getElementById("csv-link");
-    if (csv) csv.href = "/analytics/reports/" + reportId + ".csv" + (query ? "?" + query : "");
+    if (csv) {
+      csv.href = "/analytics/reports/" + reportId + ".csv" + (query ? "?" + query : "");
+      csv.hidden = false;
+    }
     var page = new URLSearchParams(Object.assign({ report: reportId }, data)).toString();
     window.history.replaceState(null, "", "?" + page);
   }
@@ -154,9 +192,36 @@
         return poll(run);
       })
       .then(showRun)
-      .catch(function (error) { setError(error.message); })
+      .catch(function (error) { clearRun(); setError(error.message); })
       .then(function () { section.removeAttribute("aria-busy"); });
   });
+
+  form.elements.report.addEventListener("change", syncFilters);
+  syncFilters();
+
+  // The realtime panel: visitors in the last 30 minutes, refreshed every 30 s.
+  var realtime = document.getElementById("realtime-visitors");
+  function refreshRealtime() {
+    fetch(realtime.getAttribute("data-realtime-url"), {
+      method: "POST",
+      credentials: "same-origin",
+      headers: { "Content-Type": "application/json", "X-CSRFToken": form.getAttribute("data-csrf") },
+      body: "{}"
+    })
+      .then(function (response) { return response.ok ? response.json() : null; })
+      .then(function (run) { return run ? poll(run) : null; })
+      .then(function (run) {
+        if (!run || run.status !== "succeeded" || !run.rows.length) return;
+        var names = run.columns.map(function (c) { return c.name; });
+        realtime.textContent = String(run.rows[0][names.indexOf("visitors")]);
+        document.getElementById("realtime-views").textContent = String(run.rows[0][names.indexOf("views")]);
+      })
+      .catch(function () {});
+  }
+  if (realtime) {
+    refreshRealtime();
+    setInterval(refreshRealtime, 30000);
+  }
 
   var initial = readJson("run-data");
   if (initial) {

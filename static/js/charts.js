@@ -8,7 +8,10 @@
   "use strict";
   var SVG = "http://www.w3.org/2000/svg";
   var WIDTH = 720, HEIGHT = 300;
-  var MARGIN = { top: 48, right: 16, bottom: 72, left: 56 };
+  // Room for x labels rotated -35°: 16 characters of 12 px text reach ~75 px down and ~85 px left
+  // of their tick, so neither the bottom nor the first label is clipped.
+  var MARGIN = { top: 48, right: 16, bottom: 92, left: 96 };
+  var LABEL_CHARS = 16;
   var TICKS = 4;
 
   function el(name, attrs, text) {
@@ -30,7 +33,7 @@
 
   function label(value) {
     var text = value === null || value === undefined ? "(none)" : String(value);
-    return text.length > 18 ? text.slice(0, 17) + "…" : text;
+    return text.length > LABEL_CHARS ? text.slice(0, LABEL_CHARS - 1) + "…" : text;
   }
 
   function render(container, spec, columns, rows) {
@@ -72,8 +75,10 @@
     rows.forEach(function (row, i) {
       if (i % every !== 0) return;
       var cx = MARGIN.left + band * (i + 0.5), cy = MARGIN.top + plotH + 14;
-      svg.appendChild(el("text", { x: cx, y: cy, "text-anchor": "end", transform: "rotate(-35 " + cx + " " + cy + ")" },
-        label(row[xi])));
+      var tick = el("text", { x: cx, y: cy, "text-anchor": "end", transform: "rotate(-35 " + cx + " " + cy + ")",
+        "class": "x-label" }, label(row[xi]));
+      tick.appendChild(el("title", {}, row[xi] === null || row[xi] === undefined ? "(none)" : String(row[xi])));
+      svg.appendChild(tick);
     });
     if (spec.type === "line") {
       series.forEach(function (s, k) {
@@ -95,7 +100,7 @@
       });
     }
     series.forEach(function (s, k) {  // legend, on its own row under the title
-      var lx = MARGIN.left + 160 * k, ly = 26;
+      var lx = MARGIN.left + 150 * k, ly = 26;
       svg.appendChild(el("rect", { x: lx, y: ly, width: 10, height: 10, "class": "swatch-" + (k % 4) }));
       svg.appendChild(el("text", { x: lx + 14, y: ly + 9 }, s.name));
     });

@@ -60,6 +60,38 @@ def expired(event_id: str, at: str, article_id: str, likes: int) -> dict[str, An
     )
 
 
+def viewed(
+    event_id: str,
+    at: str,
+    path: str,
+    *,
+    visitor: str,
+    country: str,
+    device: str,
+    article_id: str | None = None,
+    referrer: str | None = None,
+    utm: tuple[str, str, str] | None = None,
+) -> dict[str, Any]:
+    event = dict.fromkeys(COLUMN_NAMES)
+    source, medium, campaign = utm or (None, None, None)
+    event.update(
+        event_id=event_id,
+        event_type="page_viewed",
+        occurred_at=at,
+        path=path,
+        article_id=article_id,
+        article_title=ARTICLES[article_id][0] if article_id else None,
+        visitor_hash=visitor,
+        country=country,
+        device=device,
+        referrer_host=referrer,
+        utm_source=source,
+        utm_medium=medium,
+        utm_campaign=campaign,
+    )
+    return event
+
+
 P_A1 = published("p-a1", "2001-03-04T09:00:00.000Z", "art-1")  # previous period
 P_A2 = published("p-a2", "2001-03-10T08:00:00.000Z", "art-2")
 P_A3 = published("p-a3", "2001-03-12T12:00:00.000Z", "art-3")
@@ -81,16 +113,39 @@ U1 = _event("u-1", "article_unliked", "2001-03-13T12:00:00.000Z", "art-1", count
 E1 = expired("e-1", "2001-03-14T05:00:00.000Z", "art-1", 3)
 E2 = expired("e-2", "2001-03-11T05:00:00.000Z", "art-9", 7)
 E3 = expired("e-3", "2001-03-02T05:00:00.000Z", "art-5", 9)  # before the period
+# Page views. A visitor hash rotates daily: "a1" and "a2" are the same person on 03-10 and 03-11.
+V1 = viewed("v-1", "2001-03-10T10:00:00.000Z", "/", visitor="a1", country="FR", device="desktop")
+V2 = viewed(
+    "v-2", "2001-03-10T10:05:00.000Z", "/articles/alpha/", visitor="a1", country="FR", device="desktop",
+    article_id="art-1",
+)  # fmt: skip
+V3 = viewed("v-3", "2001-03-11T09:00:00.000Z", "/", visitor="a2", country="FR", device="desktop")
+V4 = viewed(
+    "v-4", "2001-03-10T11:00:00.000Z", "/articles/beta/", visitor="b1", country="US", device="mobile",
+    article_id="art-2", referrer="news.example.com", utm=("newsletter", "email", "winter"),
+)  # fmt: skip
+V5 = viewed(
+    "v-5", "2001-03-12T12:00:00.000Z", "/", visitor="c1", country="US", device="mobile",
+    referrer="search.example.org",
+)  # fmt: skip
+V6 = viewed(  # an hour after V5: a new visit
+    "v-6", "2001-03-12T13:00:00.000Z", "/articles/beta/", visitor="c1", country="US", device="mobile",
+    article_id="art-2",
+)  # fmt: skip
+VP = viewed("v-p", "2001-03-05T10:00:00.000Z", "/", visitor="p1", country="FR", device="desktop")  # previous
 
 # (day, hour) of the Firehose object -> its events. Duplicates: L3 (03-11 and 03-12), P_A3 (same
-# day, two objects), E1 (03-14 twice), L7 (03-17 twice).
+# day, two objects), E1 (03-14 twice), L7 (03-17 twice), V4 (03-10 and 03-11).
 OBJECTS: dict[tuple[str, str], list[dict[str, Any]]] = {
     ("02", "10"): [X2, E3],
     ("04", "09"): [P_A1],
-    ("05", "10"): [P1],
+    ("05", "10"): [P1, VP],
     ("09", "10"): [P2],
     ("10", "08"): [P_A2, L1],
-    ("11", "05"): [E2],
+    ("10", "11"): [V1, V2, V4],
+    ("11", "05"): [E2, V4],
+    ("11", "09"): [V3],
+    ("12", "14"): [V5, V6],
     ("11", "11"): [L2, L3],
     ("12", "10"): [L4, L5, L3],
     ("12", "12"): [P_A3],

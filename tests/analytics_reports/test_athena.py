@@ -115,7 +115,7 @@ def test_a_report_starts_in_the_workgroup_and_database_with_result_reuse(
         }
     }
     assert request["QueryString"].endswith(bound.sql)
-    assert "dt BETWEEN '2001-03-10' AND '2001-03-17'" in request["QueryString"]
+    assert "dt >= '2001-03-10' AND dt <= '2001-03-17'" in request["QueryString"]
     execution = aws.client("athena").get_query_execution(QueryExecutionId=run.id)["QueryExecution"]
     assert execution["Query"] == request["QueryString"]
     assert execution["WorkGroup"] == settings.ATHENA_WORKGROUP

@@ -53,7 +53,7 @@ def test_changing_the_date_range_redraws_the_chart_and_table(browser: Any, live_
         page.select_option("#report", "devices")
         page.click("#report-form button[type=submit]")
         page.wait_for_selector("#chart svg[data-type='bar'][data-points='3']")
-        assert page.locator("#chart svg rect.bar").count() == 3
+        assert page.locator("#chart svg rect.bar").count() == 6  # visitors and previous_visitors
         assert page.locator("#report-title").inner_text() == "Devices"
         assert errors == []
     finally:

@@ -66,7 +66,7 @@ def test_the_page_shows_the_report_table_chart_data_and_stats(admin_client: Clie
     assert response.status_code == 200
     html = response.content.decode()
     assert '<th scope="col">device</th>' in html
-    assert "<td>mobile</td><td>4</td>" in html
+    assert "<td>mobile</td><td>2</td><td>3</td>" in html
     assert 'id="run-data"' in html
     assert 'id="chart-spec"' in html
     assert "scanned" in html
@@ -87,9 +87,18 @@ def test_the_csv_download(admin_client: Client) -> None:
     assert response["Content-Type"].startswith("text/csv")
     assert 'filename="top-articles_2001-03-10_2001-03-16.csv"' in response["Content-Disposition"]
     assert list(csv.reader(io.StringIO(response.content.decode()))) == [
-        ["article_id", "article_title", "author_name", "likes"],
-        ["art-2", "Beta", "Vic", "2"],
-        ["art-3", "Gamma", "Uma", "1"],
+        [
+            "article_id",
+            "article_title",
+            "author_name",
+            "likes",
+            "unlikes",
+            "net_likes",
+            "previous_net_likes",
+            "change_pct",
+        ],
+        ["art-2", "Beta", "Vic", "2", "0", "2", "0", ""],
+        ["art-3", "Gamma", "Uma", "1", "0", "1", "0", ""],
     ]
     assert admin_client.get("/analytics/reports/nope.csv").status_code == 404
     assert admin_client.get("/analytics/reports/devices.csv?start=soon").status_code == 400
@@ -114,11 +123,19 @@ def test_the_api_lists_runs_and_returns_reports(admin_identity_headers: dict[str
     client = Client()
     listing = client.get("/api/analytics/reports", headers=admin_identity_headers).json()
     assert [r["id"] for r in listing["reports"]] == [
+        "visitors",
+        "realtime",
+        "top-pages",
+        "entry-pages",
+        "referrers",
+        "sources",
+        "countries",
+        "devices",
+        "articles",
+        "top-articles",
         "top-countries",
         "authors-by-country",
         "activity",
-        "top-articles",
-        "devices",
         "expired",
     ]
     created = client.post(

@@ -84,21 +84,119 @@ def test_activity_for_one_country_counts_only_its_likes() -> None:
     ]
 
 
-def test_top_articles() -> None:
+def test_top_articles_counts_net_likes() -> None:
+    # art-1: liked twice and unliked once in the period (net 1); liked twice in the previous one.
     assert run("top-articles").rows == (
-        ("art-2", "Beta", "Vic", 3),
-        ("art-3", "Gamma", "Uma", 3),
-        ("art-1", "Alpha", "Uma", 2),
+        ("art-2", "Beta", "Vic", 3, 0, 3, 0, None),
+        ("art-3", "Gamma", "Uma", 3, 0, 3, 0, None),
+        ("art-1", "Alpha", "Uma", 2, 1, 1, 2, -50.0),
     )
     assert run("top-articles", country="US").rows == (
-        ("art-2", "Beta", "Vic", 2),
-        ("art-3", "Gamma", "Uma", 1),
+        ("art-2", "Beta", "Vic", 2, 0, 2, 0, None),
+        ("art-3", "Gamma", "Uma", 1, 0, 1, 0, None),
     )
 
 
 def test_devices() -> None:
-    assert run("devices").rows == (("mobile", 4), ("desktop", 3), ("tablet", 1))
-    assert run("devices", country="FR").rows == (("desktop", 2), ("mobile", 2))
+    # device, visitors, views, previous_visitors, change_pct, likes
+    assert run("devices").rows == (
+        ("mobile", 2, 3, 0, None, 4),
+        ("desktop", 2, 3, 1, 100.0, 3),
+        ("tablet", 0, 0, 0, None, 1),
+    )
+    assert run("devices", country="FR").rows == (("desktop", 2, 3, 1, 100.0, 2), ("mobile", 0, 0, 0, None, 2))
+
+
+def test_visitors_and_views_per_day_one_visitor_a_day() -> None:
+    rows = table(run("visitors"))
+    assert [(r["day"].isoformat(), r["visitors"], r["views"]) for r in rows] == [
+        ("2001-03-10", 2, 3),  # a1 on two pages is one visitor; V4 delivered twice is one view
+        ("2001-03-11", 1, 1),  # the same person the next day: a visitor again
+        ("2001-03-12", 1, 2),
+        ("2001-03-13", 0, 0),
+        ("2001-03-14", 0, 0),
+        ("2001-03-15", 0, 0),
+        ("2001-03-16", 0, 0),
+    ]
+    assert [(r["previous_day"].isoformat(), r["previous_visitors"], r["previous_views"]) for r in rows][
+        2
+    ] == (
+        "2001-03-05",
+        1,
+        1,
+    )
+    assert sum(r["visitors"] for r in rows) == 4
+    assert [r["views"] for r in table(run("visitors", country="US"))][:3] == [1, 0, 2]
+
+
+def test_top_pages() -> None:
+    # path, article_id, article_title, visitors, views, previous_views, change_pct
+    assert run("top-pages").rows == (
+        ("/", None, None, 3, 3, 1, 200.0),
+        ("/articles/beta/", "art-2", "Beta", 2, 2, 0, None),
+        ("/articles/alpha/", "art-1", "Alpha", 1, 1, 0, None),
+    )
+    assert run("top-pages", country="US").rows == (
+        ("/articles/beta/", "art-2", "Beta", 2, 2, 0, None),
+        ("/", None, None, 1, 1, 0, None),
+    )
+
+
+def test_entry_pages_start_a_visit_after_30_minutes_without_a_view() -> None:
+    assert run("entry-pages").rows == (("/", 3, 3, 1, 200.0), ("/articles/beta/", 2, 2, 0, None))
+
+
+def test_referrers_sources_and_countries() -> None:
+    assert run("referrers").rows == (
+        ("(direct)", 3, 4, 1, 200.0),
+        ("news.example.com", 1, 1, 0, None),
+        ("search.example.org", 1, 1, 0, None),
+    )
+    assert run("sources").rows == (
+        ("(none)", "(none)", "(none)", 3, 5, 1, 200.0),
+        ("newsletter", "email", "winter", 1, 1, 0, None),
+    )
+    assert run("countries").rows == (("FR", 2, 3, 1, 100.0), ("US", 2, 3, 0, None))
+
+
+def test_views_per_article_beside_likes_and_net_likes() -> None:
+    assert table(run("articles")) == [
+        {"article_id": "art-2", "article_title": "Beta", "views": 2, "visitors": 2, "likes": 3,
+         "unlikes": 0, "net_likes": 3, "previous_views": 0, "change_pct": None},
+        {"article_id": "art-1", "article_title": "Alpha", "views": 1, "visitors": 1, "likes": 2,
+         "unlikes": 1, "net_likes": 1, "previous_views": 0, "change_pct": None},
+        {"article_id": "art-3", "article_title": "Gamma", "views": 0, "visitors": 0, "likes": 3,
+         "unlikes": 0, "net_likes": 3, "previous_views": 0, "change_pct": None},
+    ]  # fmt: skip
+
+
+def test_realtime_counts_the_last_30_minutes(lake: dict[str, bytes]) -> None:
+    from datetime import UTC, timedelta
+
+    from cloud import aws
+    from tests.analytics_reports import lake_events
+
+    now = datetime.now(UTC)
+
+    def at(minutes: int) -> str:
+        moment = now - timedelta(minutes=minutes)
+        return f"{moment:%Y-%m-%dT%H:%M:%S}.000Z"
+
+    views = [
+        lake_events.viewed("rt-1", at(1), "/", visitor="r1", country="FR", device="desktop"),
+        lake_events.viewed("rt-2", at(20), "/x/", visitor="r1", country="FR", device="desktop"),
+        lake_events.viewed("rt-3", at(29), "/", visitor="r2", country="FR", device="mobile"),
+        lake_events.viewed("rt-4", at(45), "/", visitor="r3", country="FR", device="mobile"),  # too old
+    ]
+    key = f"events/{now:%Y/%m/%d/%H}/{aws.names().firehose_stream}-1-realtime"
+    aws.client("s3").put_object(Bucket=aws.names().lake_bucket, Key=key, Body=lake_events.object_body(views))
+    try:
+        result = services.report_run_start(report_id="realtime", raw_parameters={})
+    finally:
+        aws.client("s3").delete_object(Bucket=aws.names().lake_bucket, Key=key)
+    assert result.status == "succeeded", result.error
+    [row] = table(result)
+    assert (row["visitors"], row["views"], row["pages"]) == (2, 3, 2)
 
 
 def test_expired_with_lifetime_likes() -> None:
@@ -124,7 +222,7 @@ def test_expired_with_lifetime_likes() -> None:
 
 
 def test_a_run_reads_only_the_partitions_it_needs(lake: dict[str, bytes]) -> None:
-    result = run("devices")
+    result = run("top-countries")
     # 03-10 .. 03-17 (one day past the end: late arrivals); not 03-02 .. 03-09.
     expected = sum(len(body) for key, body in lake.items() if "2001/03/1" in key)
     assert result.bytes_scanned == expected
@@ -148,7 +246,10 @@ def test_new_objects_are_seen_by_the_next_run(lake: dict[str, bytes]) -> None:
         Bucket=aws.names().lake_bucket, Key=key, Body=lake_events.object_body([extra])
     )
     try:
-        assert run("devices", country="DE").rows == (("mobile", 1), ("tablet", 1))
+        assert run("devices", country="DE").rows == (
+            ("mobile", 0, 0, 0, None, 1),
+            ("tablet", 0, 0, 0, None, 1),
+        )
     finally:
         aws.client("s3").delete_object(Bucket=aws.names().lake_bucket, Key=key)
     assert run("devices", country="DE").rows == before
@@ -165,6 +266,7 @@ def test_console_query_runs_on_the_lake() -> None:
         ("article_liked", 12),
         ("article_published", 5),
         ("article_unliked", 1),
+        ("page_viewed", 7),
     )
 
 

@@ -16,27 +16,62 @@ TODAY = date(2001, 4, 1)
 
 
 @pytest.mark.parametrize("report_id", sorted(REPORTS))
-def test_every_report_is_one_athena_select_that_filters_on_dt(report_id: str) -> None:
+def test_every_report_is_one_athena_select_whose_reads_are_deduplicated_and_filter_on_dt(
+    report_id: str,
+) -> None:
     statements = sqlglot.parse(report_sql(report_id), read="athena")
     assert len(statements) == 1
-    tree = statements[0]
-    assert isinstance(tree, exp.Query)
-    # Every scan of the events table sits under a WHERE that names the dt partition.
-    for table in tree.find_all(exp.Table):
-        if table.name == "events":
-            select = table.find_ancestor(exp.Select)
-            assert select is not None
-            where = select.args.get("where")
-            assert where is not None, report_id
-            assert any(c.name == "dt" for c in where.find_all(exp.Column)), report_id
+    assert isinstance(statements[0], exp.Query)
     report = report_get(report_id)
     assert report.chart.type in ("bar", "line")
+    raw = {"country": "FR"} if report.country != "unused" else {}
+    bound = report_bind(report, parameters_parse(report, raw, today=TODAY))
+    tree = sqlglot.parse_one(bound.sql, read="athena")
+    scans = [t for t in tree.find_all(exp.Table) if t.name == "events"]
+    assert scans, report_id
+    # Every scan of the events table is the one subquery that drops duplicate event_ids and sits
+    # under a WHERE that names the dt partition (analytics.reports.parameters.events_deduplicated).
+    for table in scans:
+        select = table.find_ancestor(exp.Select)
+        assert select is not None
+        assert [g.name for g in select.args["group"].expressions] == ["event_id"], report_id
+        assert any(c.name == "dt" for c in select.args["where"].find_all(exp.Column)), report_id
+
+
+def test_duplicates_are_dropped_in_one_place() -> None:
+    from analytics.reports.parameters import DateRange, events_deduplicated
+
+    sql = events_deduplicated(
+        "SELECT count(*) FROM events e JOIN events ON 1 = 1",
+        DateRange(first=date(2001, 3, 1), last=date(2001, 3, 2)),
+    )
+    assert sql.count("GROUP BY event_id") == 2
+    assert sql.count("WHERE dt >= '2001-03-01' AND dt <= '2001-03-02'") == 2
+    assert ") AS e JOIN (" in sql
+
+
+@pytest.mark.parametrize("raw", [{"end": "0001-01-01"}, {"start": "0001-01-01"}, {"end": "9999-12-31"}])
+def test_dates_out_of_range_name_the_field(raw: dict[str, str]) -> None:
+    with pytest.raises(InvalidParameters) as caught:
+        parameters_parse(report_get("visitors"), raw, today=TODAY)
+    assert set(caught.value.fields) == set(raw)
+    assert "1970-01-01" in caught.value.fields[next(iter(raw))]
+
+
+@pytest.mark.parametrize(
+    ("report_id", "raw"), [("countries", {"country": "FR"}), ("realtime", {"start": "2001-03-01"})]
+)
+def test_a_filter_the_report_does_not_use_is_refused_not_ignored(report_id: str, raw: dict[str, str]) -> None:
+    with pytest.raises(InvalidParameters) as caught:
+        parameters_parse(report_get(report_id), raw, today=TODAY)
+    assert "does not use" in caught.value.fields[next(iter(raw))]
 
 
 @pytest.mark.parametrize("report_id", sorted(REPORTS))
 def test_bound_sql_has_no_placeholder_left_and_still_parses(report_id: str) -> None:
     report = report_get(report_id)
-    bound = report_bind(report, parameters_parse(report, {"country": "FR"}, today=TODAY))
+    raw = {"country": "FR"} if report.country != "unused" else {}
+    bound = report_bind(report, parameters_parse(report, raw, today=TODAY))
     tree = sqlglot.parse_one(bound.sql, read="athena")
     assert not list(tree.find_all(exp.Placeholder))
     assert sqlglot.transpile(bound.sql, read="athena", write="duckdb")
@@ -80,7 +115,8 @@ def test_values_are_bound_as_literals() -> None:
         report, parameters_parse(report, {"country": "fr", "start": "2001-03-10"}, today=TODAY)
     )
     assert "country = 'FR'" in bound.sql
-    assert "dt BETWEEN '2001-03-10' AND '2001-04-02'" in bound.sql
+    # The previous period (23 days before the start) and one day past the end.
+    assert "dt >= '2001-02-15' AND dt <= '2001-04-02'" in bound.sql
 
 
 @pytest.mark.parametrize(
