@@ -9,23 +9,42 @@ The blog's errors carry their own status and code (blog.domain); ``api_view`` an
 
 from __future__ import annotations
 
+import time
+from datetime import datetime
 from typing import Any
 
 from django.http import HttpRequest, HttpResponse, JsonResponse
 from django.urls import reverse
 
 from accounts.decorators import api_identity_required
+from accounts.identity import request_identity
 from blog import selectors, services
-from blog.domain import AlreadyLiked, Article, LikeResult, NotLiked
+from blog.domain import (
+    STATUS_DRAFT,
+    STATUS_PUBLISHED,
+    AlreadyLiked,
+    Article,
+    ArticlePage,
+    LikeResult,
+    NotLiked,
+    normalise_tag,
+)
 from blog.readers import reader_from_request, visitor_cookie_set
 from cloud.resources import GROUP_AUTHORS
 from common.api import api_view, json_body
 from common.errors import ValidationFailed
 
-ARTICLE_FIELDS = frozenset({"title", "body", "expires_in_days", "cover_image_id"})
+ARTICLE_FIELDS = frozenset(
+    {"title", "body", "expires_in_days", "cover_image_id", "status", "publish_at", "tags"}
+)
 
 
-def article_json(article: Article, *, full: bool = False) -> dict[str, Any]:
+def _iso(moment: datetime) -> str:
+    return moment.isoformat().replace("+00:00", "Z")
+
+
+def article_json(article: Article, *, full: bool = False, now: float | None = None) -> dict[str, Any]:
+    status = article.status_at(now=time.time() if now is None else now)
     data: dict[str, Any] = {
         "id": article.id,
         "slug": article.slug,
@@ -33,11 +52,15 @@ def article_json(article: Article, *, full: bool = False) -> dict[str, Any]:
         "title": article.title,
         "excerpt": article.excerpt,
         "author": {"id": article.author_id, "name": article.author_name},
-        "published_at": article.published_at.isoformat().replace("+00:00", "Z"),
-        "updated_at": article.updated_at.isoformat().replace("+00:00", "Z"),
-        "expires_at": article.expires_at_datetime.isoformat().replace("+00:00", "Z"),
+        "status": status,
+        # When it was (published) or will be (scheduled) public; a draft has no such time.
+        "publish_at": None if status == STATUS_DRAFT else _iso(article.published_at),
+        "published_at": _iso(article.published_at) if status == STATUS_PUBLISHED else None,
+        "updated_at": _iso(article.updated_at),
+        "expires_at": _iso(article.expires_at_datetime),
         "like_count": article.like_count,
         "cover_image_id": article.cover_image_id,
+        "tags": list(article.tags),
     }
     if full:
         data["body"] = article.body
@@ -45,16 +68,37 @@ def article_json(article: Article, *, full: bool = False) -> dict[str, Any]:
     return data
 
 
-def _list(request: HttpRequest) -> HttpResponse:
-    unknown = set(request.GET) - {"cursor"}
+def _page_json(page: ArticlePage) -> HttpResponse:
+    articles = [article_json(a) for a in page.articles]
+    return JsonResponse({"articles": articles, "next_cursor": page.next_cursor})
+
+
+def _query(request: HttpRequest, *, allowed: frozenset[str]) -> None:
+    unknown = set(request.GET) - allowed
     if unknown:
         raise ValidationFailed(
             "Unknown query parameters.", fields=dict.fromkeys(unknown, "Unknown parameter.")
         )
-    page = selectors.article_list_latest(cursor=request.GET.get("cursor") or None)
-    return JsonResponse(
-        {"articles": [article_json(a) for a in page.articles], "next_cursor": page.next_cursor}
-    )
+
+
+def _list(request: HttpRequest) -> HttpResponse:
+    _query(request, allowed=frozenset({"cursor", "tag"}))
+    cursor = request.GET.get("cursor") or None
+    if "tag" in request.GET:
+        tag = normalise_tag(request.GET["tag"])
+        if tag is None:
+            raise ValidationFailed(
+                "Not a tag.", fields={"tag": "1-32 lower-case letters (a-z), digits or hyphens."}
+            )
+        return _page_json(selectors.article_list_by_tag(tag=tag, cursor=cursor))
+    return _page_json(selectors.article_list_latest(cursor=cursor))
+
+
+def _list_mine(request: HttpRequest) -> HttpResponse:
+    identity = api_identity_required(request)
+    _query(request, allowed=frozenset({"cursor"}))
+    cursor = request.GET.get("cursor") or None
+    return _page_json(selectors.article_list_mine(author_id=identity.user_id, cursor=cursor))
 
 
 def _create(request: HttpRequest) -> HttpResponse:
@@ -66,6 +110,9 @@ def _create(request: HttpRequest) -> HttpResponse:
         body=data["body"],
         expires_in_days=data.get("expires_in_days"),
         cover_image_id=data.get("cover_image_id"),
+        status=data.get("status"),
+        publish_at=data.get("publish_at"),
+        tags=data.get("tags"),
     )
     response = JsonResponse(article_json(article, full=True), status=201)
     response["Location"] = reverse("blog-api:article", args=[article.id])
@@ -73,7 +120,9 @@ def _create(request: HttpRequest) -> HttpResponse:
 
 
 def _get(request: HttpRequest, article_id: str) -> HttpResponse:
-    return JsonResponse(article_json(selectors.article_get(article_id=article_id), full=True))
+    # Drafts and scheduled articles: 404 to anyone but their author and admins.
+    article = selectors.article_get(article_id=article_id, viewer=request_identity(request))
+    return JsonResponse(article_json(article, full=True))
 
 
 def _update(request: HttpRequest, article_id: str) -> HttpResponse:
@@ -120,3 +169,4 @@ def _unlike(request: HttpRequest, article_id: str) -> HttpResponse:
 articles = api_view({"GET": _list, "POST": _create})
 article = api_view({"GET": _get, "PATCH": _update, "DELETE": _delete})
 article_like = api_view({"POST": _like, "DELETE": _unlike}, anonymous_writes=True)
+my_articles = api_view({"GET": _list_mine})

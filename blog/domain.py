@@ -23,6 +23,19 @@ PAGE_SIZE = 20  # articles per page on the home page, author pages and the API
 IMAGE_ID_PATTERN = re.compile(r"^[A-Za-z0-9_-]{1,64}$")  # ids minted by uploads/ (uuid hex)
 USER_ID_PATTERN = re.compile(r"^[\w.@+-]{1,128}$")  # Cognito usernames
 ARTICLE_ID_PATTERN = re.compile(r"^[0-9a-f]{32}$")  # uuid4 hex, minted by article_publish
+TAGS_MAX = 8  # enough to file an article; each tag costs two items in every publishing transaction
+TAG_MAX_CHARS = 32  # a word or two in a URL (/tags/<tag>/)
+TAG_PATTERN = re.compile(r"^[a-z0-9-]{1,32}$")  # lower case letters, digits, hyphens
+# A draft lives this long after its last save (the table's TTL tidies abandoned drafts); its own
+# expiry (``expiry_days``) starts counting only when it is published.
+DRAFT_KEEP_DAYS = 365
+
+# Stored statuses. "scheduled" is never stored: it is a published article whose publication time
+# has not come yet, so it becomes public at that time with no job to run (see ``Article.status_at``).
+STATUS_DRAFT = "draft"
+STATUS_SCHEDULED = "scheduled"
+STATUS_PUBLISHED = "published"
+STATUSES = (STATUS_DRAFT, STATUS_SCHEDULED, STATUS_PUBLISHED)
 
 
 class BlogError(UserError):
@@ -69,6 +82,11 @@ class NotLiked(BlogError):
     message = "You do not like this article."
 
 
+class EditConflict(BlogError):
+    status, code = 409, "edit_conflict"
+    message = "The article changed while it was being saved: load it again and retry."
+
+
 class InvalidCursor(BlogError):
     status, code = 400, "invalid"
     message = "The page cursor is not valid: start again from the first page."
@@ -89,9 +107,37 @@ class Article:
     expires_at: int  # epoch seconds (the table's TTL attribute)
     like_count: int = 0
     cover_image_id: str | None = None
+    # "draft" or "published" (stored); a published article with ``published_at`` in the future is
+    # scheduled. For a draft ``published_at`` is when it was created (never shown).
+    stored_status: str = STATUS_PUBLISHED
+    tags: tuple[str, ...] = ()
+    expiry_days: int | None = None  # the lifetime asked for, counted from publication
+    version: int = 0  # bumped by every edit: concurrent edits cannot both apply (exact tag counts)
 
     def is_expired(self, *, now: float) -> bool:
         return self.expires_at <= now
+
+    def status_at(self, *, now: float) -> str:
+        """Return "draft", "scheduled" or "published" as of ``now``."""
+        if self.stored_status == STATUS_DRAFT:
+            return STATUS_DRAFT
+        return STATUS_SCHEDULED if self.published_at.timestamp() > now else STATUS_PUBLISHED
+
+    def is_public(self, *, now: float) -> bool:
+        """Return whether anyone may see the article: THE rule for every public surface.
+
+        Published (not a draft), its publication time reached, and not expired. Home, author and
+        tag pages, feeds, the sitemap, search and the public API show only such articles.
+        """
+        return self.status_at(now=now) == STATUS_PUBLISHED and not self.is_expired(now=now)
+
+    def visible_to(self, viewer: object, *, now: float) -> bool:
+        """Return whether ``viewer`` (an Identity or None) may see it: public, theirs, or an admin."""
+        if self.is_public(now=now):
+            return True
+        if viewer is None or self.is_expired(now=now):
+            return False
+        return getattr(viewer, "user_id", None) == self.author_id or bool(getattr(viewer, "is_admin", False))
 
     @property
     def expires_at_datetime(self) -> datetime:
@@ -102,6 +148,8 @@ class Article:
 class ArticlePage:
     articles: list[Article]
     next_cursor: str | None = None
+    # Until when a cached copy of this page is right: the next scheduled article's time (or None).
+    fresh_until: float | None = None
 
 
 @dataclass(frozen=True)
@@ -179,3 +227,57 @@ def validate_image_id(value: object) -> tuple[str | None, str | None]:
     if not isinstance(value, str) or not IMAGE_ID_PATTERN.match(value):
         return None, "Not an image id."
     return value, None
+
+
+def normalise_tag(value: object) -> str | None:
+    """Return the tag in its one spelling (lower case, spaces as hyphens), or None if it is not one."""
+    if not isinstance(value, str):
+        return None
+    tag = "-".join(value.strip().lower().split())
+    return tag if TAG_PATTERN.match(tag) else None
+
+
+def validate_tags(value: object) -> tuple[tuple[str, ...] | None, str | None]:
+    """Return (normalised tags without duplicates, in the order given; problem)."""
+    if value is None:
+        return (), None
+    if not isinstance(value, list | tuple):
+        return None, "Must be a list of tags."
+    tags: list[str] = []
+    for raw in value:
+        tag = normalise_tag(raw)
+        if tag is None:
+            return None, (
+                f"Each tag is 1-{TAG_MAX_CHARS} letters (a-z), digits or hyphens: {str(raw)[:40]!r} is not."
+            )
+        if tag not in tags:
+            tags.append(tag)
+    if len(tags) > TAGS_MAX:
+        return None, f"At most {TAGS_MAX} tags."
+    return tuple(tags), None
+
+
+def validate_status(value: object) -> tuple[str | None, str | None]:
+    if value is None:
+        return None, None
+    if value not in STATUSES:
+        return None, "One of: " + ", ".join(STATUSES) + "."
+    return str(value), None
+
+
+def validate_publish_at(value: object) -> tuple[datetime | None, str | None]:
+    """Return (an aware UTC moment, problem) from an ISO 8601 string (a naive one is taken as UTC)."""
+    if value is None or value == "":
+        return None, None
+    if isinstance(value, datetime):
+        moment = value
+    elif isinstance(value, str):
+        try:
+            moment = datetime.fromisoformat(value.strip().replace("Z", "+00:00"))
+        except ValueError:
+            return None, "Must be an ISO 8601 date and time, e.g. 2026-12-24T09:00:00Z."
+    else:
+        return None, "Must be an ISO 8601 date and time string."
+    if moment.tzinfo is None:
+        moment = moment.replace(tzinfo=UTC)
+    return moment.astimezone(UTC), None

@@ -4,7 +4,17 @@ from __future__ import annotations
 
 from typing import Any
 
-from blog.domain import BODY_MAX_CHARS, EXPIRY_MAX_DAYS, EXPIRY_MIN_DAYS, PAGE_SIZE, TITLE_MAX_CHARS
+from blog.domain import (
+    BODY_MAX_CHARS,
+    EXPIRY_MAX_DAYS,
+    EXPIRY_MIN_DAYS,
+    PAGE_SIZE,
+    STATUSES,
+    TAG_MAX_CHARS,
+    TAG_PATTERN,
+    TAGS_MAX,
+    TITLE_MAX_CHARS,
+)
 from common.openapi import BEARER, error_response, json_response
 
 ARTICLE_ID = {
@@ -21,19 +31,46 @@ CSRF_HEADER = {
     "schema": {"type": "string"},
 }
 
+CURSOR = {
+    "name": "cursor",
+    "in": "query",
+    "required": False,
+    "description": "next_cursor of the previous page.",
+    "schema": {"type": "string"},
+}
+
 PATHS: dict[str, Any] = {
+    "/api/me/articles": {
+        "get": {
+            "summary": (
+                f"Your articles of every status (drafts first, then newest first), {PAGE_SIZE} a page."
+            ),
+            "tags": ["articles"],
+            "security": BEARER,
+            "parameters": [CURSOR],
+            "responses": {
+                "200": json_response("ArticlePage", "A page of your articles."),
+                "400": error_response("Bad cursor."),
+                "401": error_response("No valid access token."),
+            },
+        }
+    },
     "/api/articles": {
         "get": {
-            "summary": f"The latest articles, newest first, {PAGE_SIZE} a page (expired ones never).",
+            "summary": (
+                f"The latest public articles (or one tag's), newest first, {PAGE_SIZE} a page: "
+                "never drafts, scheduled articles before their time or expired ones."
+            ),
             "tags": ["articles"],
             "parameters": [
+                CURSOR,
                 {
-                    "name": "cursor",
+                    "name": "tag",
                     "in": "query",
                     "required": False,
-                    "description": "next_cursor of the previous page.",
-                    "schema": {"type": "string"},
-                }
+                    "description": "Only articles with this tag.",
+                    "schema": {"type": "string", "pattern": TAG_PATTERN.pattern},
+                },
             ],
             "responses": {
                 "200": json_response("ArticlePage", "A page of articles."),
@@ -41,7 +78,7 @@ PATHS: dict[str, Any] = {
             },
         },
         "post": {
-            "summary": "Publish an article (authors).",
+            "summary": "Write an article (authors): published now (the default), a draft, or scheduled.",
             "tags": ["articles"],
             "security": BEARER,
             "requestBody": {
@@ -67,11 +104,13 @@ PATHS: dict[str, Any] = {
             "tags": ["articles"],
             "responses": {
                 "200": json_response("Article", "The article."),
-                "404": error_response("No such article (or expired)."),
+                "404": error_response(
+                    "No such article, expired, or a draft or scheduled one (unless yours or an admin)."
+                ),
             },
         },
         "patch": {
-            "summary": "Edit an article (its author only; the slug stays).",
+            "summary": "Edit an article or change its status (its author only; the slug stays).",
             "tags": ["articles"],
             "security": BEARER,
             "requestBody": {
@@ -84,7 +123,7 @@ PATHS: dict[str, Any] = {
                 "401": error_response("No valid access token."),
                 "403": error_response("Not the author."),
                 "404": error_response("No such article."),
-                "409": error_response("Same title and body as another article."),
+                "409": error_response("Same title and body as another article, or edited meanwhile."),
                 "413": error_response("Body over 1 MB."),
             },
         },
@@ -130,19 +169,44 @@ _BODY = {"type": "string", "minLength": 1, "maxLength": BODY_MAX_CHARS, "descrip
 _EXPIRY = {"type": ["integer", "null"], "minimum": EXPIRY_MIN_DAYS, "maximum": EXPIRY_MAX_DAYS}
 _COVER = {"type": ["string", "null"], "description": "A ready image of yours (see /api/images)."}
 _TIME = {"type": "string", "format": "date-time"}
+_STATUS = {
+    "type": "string",
+    "enum": list(STATUSES),
+    "description": "draft: only you see it; scheduled: public from publish_at; published: public now.",
+}
+_PUBLISH_AT = {
+    "type": ["string", "null"],
+    "format": "date-time",
+    "description": "When a scheduled article goes public (in the future). Given alone, it schedules.",
+}
+_TAGS = {
+    "type": "array",
+    "maxItems": TAGS_MAX,
+    "items": {"type": "string", "minLength": 1, "maxLength": TAG_MAX_CHARS},
+    "description": "Normalised to lower case (spaces become hyphens): letters a-z, digits, hyphens.",
+}
+_INPUT = {
+    "title": _TITLE,
+    "body": _BODY,
+    "expires_in_days": _EXPIRY,
+    "cover_image_id": _COVER,
+    "status": _STATUS,
+    "publish_at": _PUBLISH_AT,
+    "tags": _TAGS,
+}
 
 SCHEMAS: dict[str, Any] = {
     "ArticleInput": {
         "type": "object",
         "additionalProperties": False,
         "required": ["title", "body"],
-        "properties": {"title": _TITLE, "body": _BODY, "expires_in_days": _EXPIRY, "cover_image_id": _COVER},
+        "properties": _INPUT,
     },
     "ArticlePatch": {
         "type": "object",
         "additionalProperties": False,
         "minProperties": 1,
-        "properties": {"title": _TITLE, "body": _BODY, "expires_in_days": _EXPIRY, "cover_image_id": _COVER},
+        "properties": _INPUT,
     },
     "ArticleSummary": {
         "type": "object",
@@ -157,6 +221,9 @@ SCHEMAS: dict[str, Any] = {
             "updated_at",
             "expires_at",
             "like_count",
+            "status",
+            "publish_at",
+            "tags",
         ],
         "properties": {
             "id": {"type": "string"},
@@ -168,11 +235,14 @@ SCHEMAS: dict[str, Any] = {
                 "type": "object",
                 "properties": {"id": {"type": "string"}, "name": {"type": "string"}},
             },
-            "published_at": _TIME,
+            "published_at": {**_TIME, "type": ["string", "null"], "description": "Null unless published."},
             "updated_at": _TIME,
             "expires_at": _TIME,
             "like_count": {"type": "integer", "minimum": 0},
             "cover_image_id": {"type": ["string", "null"]},
+            "status": {"type": "string", "enum": list(STATUSES)},
+            "publish_at": {**_TIME, "type": ["string", "null"], "description": "Null for a draft."},
+            "tags": {"type": "array", "items": {"type": "string", "pattern": TAG_PATTERN.pattern}},
         },
     },
     "Article": {

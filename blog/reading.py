@@ -16,6 +16,7 @@ from collections.abc import Iterable
 from django.conf import settings
 from django.core.cache import cache
 
+from accounts.identity import Identity
 from blog import markdown
 from blog.domain import ARTICLE_ID_PATTERN, Article, ArticleNotFound, timestamp
 from blog.repository import ArticleRepository
@@ -38,10 +39,12 @@ def article_page_get(
     *,
     slug: str,
     visitor_hash: str | None,
+    viewer: Identity | None = None,
     now: float | None = None,
     repository: ArticleRepository | None = None,
 ) -> tuple[Article, bool]:
-    """Return the unexpired article at ``slug`` and whether the visitor likes it; raise ArticleNotFound."""
+    """Return the article at ``slug`` if ``viewer`` may see it (``Article.visible_to``: a draft or a
+    scheduled one only to its author and admins) and whether the visitor likes it; raise ArticleNotFound."""
     if not slug or len(slug) > SLUG_MAX_LOOKUP_CHARS:
         raise ArticleNotFound()
     now = time.time() if now is None else now
@@ -49,14 +52,14 @@ def article_page_get(
     remembered = cache.get(_slug_key(slug))
     if isinstance(remembered, str) and ARTICLE_ID_PATTERN.match(remembered):
         article, liked = repository.get_with_like(remembered, visitor_hash=visitor_hash)
-        if article is not None and article.slug == slug and not article.is_expired(now=now):
+        if article is not None and article.slug == slug and article.visible_to(viewer, now=now):
             return article, liked
         cache.delete(_slug_key(slug))  # deleted, expired, or the slug now belongs to another
     article_id = repository.get_id_by_slug(slug)
     if article_id is None or not ARTICLE_ID_PATTERN.match(article_id):
         raise ArticleNotFound()
     article, liked = repository.get_with_like(article_id, visitor_hash=visitor_hash)
-    if article is None or article.slug != slug or article.is_expired(now=now):
+    if article is None or article.slug != slug or not article.visible_to(viewer, now=now):
         raise ArticleNotFound()
     article_slugs_remember([article])
     return article, liked

@@ -8,6 +8,7 @@ from __future__ import annotations
 
 import logging
 import uuid
+from dataclasses import replace
 from datetime import UTC, datetime, timedelta
 from typing import Final
 
@@ -17,8 +18,15 @@ from accounts.identity import Identity
 from blog import markdown
 from blog.cache import latest_cache_invalidate
 from blog.domain import (
+    ARTICLE_ID_PATTERN,
+    DRAFT_KEEP_DAYS,
+    STATUS_DRAFT,
+    STATUS_PUBLISHED,
+    STATUS_SCHEDULED,
     Article,
     ArticleInvalid,
+    ArticleNotFound,
+    EditConflict,
     LikeResult,
     NotAllowed,
     Reader,
@@ -26,6 +34,9 @@ from blog.domain import (
     validate_body,
     validate_expiry,
     validate_image_id,
+    validate_publish_at,
+    validate_status,
+    validate_tags,
     validate_title,
 )
 from blog.repository import ArticleRepository, LikeRepository
@@ -38,6 +49,8 @@ logger = logging.getLogger(__name__)
 
 # A person clicks like a few times a minute at most; a script clicking for 100 articles does not.
 LIKE_LIMIT, LIKE_WINDOW_SECONDS = 30, 60
+# Concurrent edits of one article (two tabs, autosave) are rare: retry on the new version a few times.
+EDIT_ATTEMPTS = 4
 
 
 class _Unchanged:
@@ -66,6 +79,59 @@ def _cover(value: object, *, owner_id: str, problems: dict[str, str]) -> str | N
     return image_id
 
 
+def _schedule(
+    *,
+    current: str | None,
+    status: object,
+    publish_at: object,
+    old_publish_at: datetime | None,
+    moment: datetime,
+    problems: dict[str, str],
+) -> tuple[str, datetime | None]:
+    """Return the status asked for and, when scheduled, its publication time.
+
+    ``publish_at`` alone means "schedule"; "scheduled" needs a time in the future (or keeps the
+    one already set); "published" and "draft" take no time: publishing is now.
+    """
+    target, problem = validate_status(None if status is UNCHANGED else status)
+    if problem:
+        problems["status"] = problem
+    when, problem = validate_publish_at(None if publish_at is UNCHANGED else publish_at)
+    if problem:
+        problems["publish_at"] = problem
+    if target is None:
+        target = STATUS_SCHEDULED if when else current or STATUS_PUBLISHED
+    if target == STATUS_SCHEDULED:
+        when = when or old_publish_at
+        if when is None:
+            problems["publish_at"] = "Say when to publish (an ISO 8601 date and time)."
+        elif when <= moment:
+            problems["publish_at"] = "Must be in the future (leave it out to publish now)."
+    elif when is not None:
+        problems["publish_at"] = "Only a scheduled article has a publication time: publishing is now."
+    return target, when if target == STATUS_SCHEDULED else None
+
+
+def _timeline(
+    *, target: str, when: datetime | None, days: int | None, old: Article | None, moment: datetime
+) -> tuple[str, datetime, int]:
+    """Return (stored status, published_at, expires_at): expiry counts from publication."""
+    if target == STATUS_DRAFT:
+        published_at = old.published_at if old else moment
+        return STATUS_DRAFT, published_at, _expires_at(moment, DRAFT_KEEP_DAYS)
+    if target == STATUS_SCHEDULED:
+        assert when is not None
+        return STATUS_PUBLISHED, when, _expires_at(when, days)
+    if old is not None and old.status_at(now=moment.timestamp()) == STATUS_PUBLISHED:
+        # Already public: it keeps its date; a new lifetime restarts the clock from now.
+        return (
+            STATUS_PUBLISHED,
+            old.published_at,
+            old.expires_at if days is None else _expires_at(moment, days),
+        )
+    return STATUS_PUBLISHED, moment, _expires_at(moment, days)
+
+
 def article_publish(
     *,
     author: Identity,
@@ -73,12 +139,17 @@ def article_publish(
     body: object,
     expires_in_days: object = None,
     cover_image_id: object = None,
+    status: object = None,
+    publish_at: object = None,
+    tags: object = None,
     now: datetime | None = None,
     repository: ArticleRepository | None = None,
 ) -> Article:
-    """Publish a new article under a unique slug; raise ArticleInvalid, DuplicateContent or NotAllowed."""
+    """Write a new article (published by default, or a draft, or scheduled) under a unique slug;
+    raise ArticleInvalid, DuplicateContent or NotAllowed."""
     if not author.is_author:
         raise NotAllowed("Only authors may publish.")
+    moment = _now(now)
     problems: dict[str, str] = {}
     clean_title, problem = validate_title(title)
     if problem:
@@ -89,11 +160,22 @@ def article_publish(
     days, problem = validate_expiry(expires_in_days)
     if problem:
         problems["expires_in_days"] = problem
+    clean_tags, problem = validate_tags(tags)
+    if problem:
+        problems["tags"] = problem
+    target, when = _schedule(
+        current=None,
+        status=status,
+        publish_at=publish_at,
+        old_publish_at=None,
+        moment=moment,
+        problems=problems,
+    )
     cover = _cover(cover_image_id, owner_id=author.user_id, problems=problems)
-    if problems or clean_title is None or clean_body is None:
+    if problems or clean_title is None or clean_body is None or clean_tags is None:
         raise ArticleInvalid(problems)
 
-    moment = _now(now)
+    stored, published_at, expires_at = _timeline(target=target, when=when, days=days, old=None, moment=moment)
     repository = repository or ArticleRepository()
     draft = Article(
         id=uuid.uuid4().hex,
@@ -103,42 +185,55 @@ def article_publish(
         excerpt=markdown.excerpt(clean_body),
         author_id=author.user_id,
         author_name=author.display_name,
-        published_at=moment,
+        published_at=published_at,
         updated_at=moment,
-        expires_at=_expires_at(moment, days),
+        expires_at=expires_at,
         cover_image_id=cover,
+        stored_status=stored,
+        tags=clean_tags,
+        expiry_days=days,
+        version=1,
     )
     for slug in slug_candidates(clean_title):
-        article = Article(**{**draft.__dict__, "slug": slug})
+        article = replace(draft, slug=slug)
         try:
             repository.create(article, now=int(moment.timestamp()))
         except SlugTaken:
             continue
         latest_cache_invalidate()
-        logger.info("article published", extra={"article_id": article.id, "author_id": author.user_id})
+        logger.info(
+            "article created",
+            extra={"article_id": article.id, "author_id": author.user_id, "status": target},
+        )
         return article
     raise SlugTaken("Could not find a free address for this title: change the title a little.")
 
 
-def article_update(
+def _article_for(*, article_id: str, actor: Identity, repository: ArticleRepository, now: float) -> Article:
+    """Return the article as stored now, if ``actor`` may see it; raise ArticleNotFound."""
+    if not ARTICLE_ID_PATTERN.match(article_id):
+        raise ArticleNotFound()
+    article = repository.get(article_id, consistent=True)
+    if article is None or not article.visible_to(actor, now=now):
+        raise ArticleNotFound()
+    return article
+
+
+def _edited(
+    old: Article,
     *,
-    article_id: str,
-    editor: Identity,
-    title: object = UNCHANGED,
-    body: object = UNCHANGED,
-    expires_in_days: object = UNCHANGED,
-    cover_image_id: object = UNCHANGED,
-    now: datetime | None = None,
-    repository: ArticleRepository | None = None,
+    title: object,
+    body: object,
+    expires_in_days: object,
+    cover_image_id: object,
+    status: object,
+    publish_at: object,
+    tags: object,
+    moment: datetime,
 ) -> Article:
-    """Edit an article (author only; the slug stays); raise ArticleNotFound, NotAllowed, ArticleInvalid."""
-    moment = _now(now)
-    repository = repository or ArticleRepository()
-    old = article_get(article_id=article_id, now=moment.timestamp(), repository=repository)
-    if editor.user_id != old.author_id:
-        raise NotAllowed("Only the author may edit this article.")
+    """Return ``old`` with the changes applied; raise ArticleInvalid."""
     problems: dict[str, str] = {}
-    new_title, new_body, expires_at, cover = old.title, old.body, old.expires_at, old.cover_image_id
+    new_title, new_body, cover, new_tags = old.title, old.body, old.cover_image_id, old.tags
     if title is not UNCHANGED:
         clean, problem = validate_title(title)
         new_title = clean or old.title
@@ -149,31 +244,98 @@ def article_update(
         new_body = clean or old.body
         if problem:
             problems["body"] = problem
+    days, days_given = old.expiry_days, False
     if expires_in_days is not UNCHANGED and expires_in_days is not None:
-        days, problem = validate_expiry(expires_in_days)
+        clean_days, problem = validate_expiry(expires_in_days)
         if problem:
             problems["expires_in_days"] = problem
         else:
-            expires_at = _expires_at(moment, days)
+            days, days_given = clean_days, True
+    if tags is not UNCHANGED:
+        clean_tags, problem = validate_tags(tags)
+        if problem:
+            problems["tags"] = problem
+        new_tags = clean_tags or ()
     if cover_image_id is not UNCHANGED:
-        cover = _cover(cover_image_id, owner_id=editor.user_id, problems=problems)
+        cover = _cover(cover_image_id, owner_id=old.author_id, problems=problems)
+    now = moment.timestamp()
+    current = old.status_at(now=now)
+    target, when = _schedule(
+        current=current,
+        status=status,
+        publish_at=publish_at,
+        old_publish_at=old.published_at if current == STATUS_SCHEDULED else None,
+        moment=moment,
+        problems=problems,
+    )
     if problems:
         raise ArticleInvalid(problems)
-    new = Article(
-        **{
-            **old.__dict__,
-            "title": new_title,
-            "body": new_body,
-            "excerpt": markdown.excerpt(new_body),
-            "updated_at": moment,
-            "expires_at": expires_at,
-            "cover_image_id": cover,
-        }
+    if target == STATUS_PUBLISHED and current == STATUS_PUBLISHED and not days_given:
+        stored, published_at, expires_at = STATUS_PUBLISHED, old.published_at, old.expires_at
+    else:
+        stored, published_at, expires_at = _timeline(
+            target=target, when=when, days=days, old=old, moment=moment
+        )
+    return replace(
+        old,
+        title=new_title,
+        body=new_body,
+        excerpt=markdown.excerpt(new_body),
+        updated_at=moment,
+        expires_at=expires_at,
+        cover_image_id=cover,
+        stored_status=stored,
+        published_at=published_at,
+        tags=new_tags,
+        expiry_days=days,
     )
-    repository.update(old=old, new=new, now=int(moment.timestamp()))
-    latest_cache_invalidate()
-    logger.info("article updated", extra={"article_id": article_id, "author_id": editor.user_id})
-    return new
+
+
+def article_update(
+    *,
+    article_id: str,
+    editor: Identity,
+    title: object = UNCHANGED,
+    body: object = UNCHANGED,
+    expires_in_days: object = UNCHANGED,
+    cover_image_id: object = UNCHANGED,
+    status: object = UNCHANGED,
+    publish_at: object = UNCHANGED,
+    tags: object = UNCHANGED,
+    now: datetime | None = None,
+    repository: ArticleRepository | None = None,
+) -> Article:
+    """Edit an article (author only; the slug stays), also its status: draft, scheduled or
+    published. Raise ArticleNotFound, NotAllowed, ArticleInvalid, DuplicateContent or EditConflict.
+
+    The write applies only if nobody changed the article since it was read (its version); when
+    somebody did, the changes are applied again to the new version, a few times at most.
+    """
+    moment = _now(now)
+    repository = repository or ArticleRepository()
+    for _ in range(EDIT_ATTEMPTS):
+        old = _article_for(article_id=article_id, actor=editor, repository=repository, now=moment.timestamp())
+        if editor.user_id != old.author_id:
+            raise NotAllowed("Only the author may edit this article.")
+        new = _edited(
+            old,
+            title=title,
+            body=body,
+            expires_in_days=expires_in_days,
+            cover_image_id=cover_image_id,
+            status=status,
+            publish_at=publish_at,
+            tags=tags,
+            moment=moment,
+        )
+        try:
+            stored = repository.update(old=old, new=new, now=int(moment.timestamp()))
+        except EditConflict:
+            continue
+        latest_cache_invalidate()
+        logger.info("article updated", extra={"article_id": article_id, "author_id": editor.user_id})
+        return stored
+    raise EditConflict()
 
 
 def article_delete(
@@ -183,18 +345,27 @@ def article_delete(
     now: datetime | None = None,
     repository: ArticleRepository | None = None,
 ) -> None:
-    """Delete an article (its author, or an admin); raise ArticleNotFound or NotAllowed.
+    """Delete an article (its author, or an admin); raise ArticleNotFound, NotAllowed or EditConflict.
 
     The like items stay behind (see blog.repository): they are never read again, and deleting
     thousands of them here would not fit in the request's time.
     """
     repository = repository or ArticleRepository()
-    article = article_get(article_id=article_id, now=_now(now).timestamp(), repository=repository)
-    if actor.user_id != article.author_id and not actor.is_admin:
-        raise NotAllowed("Only the author or an admin may delete this article.")
-    repository.delete(article)
-    latest_cache_invalidate()
-    logger.info("article deleted", extra={"article_id": article_id, "by": actor.user_id})
+    moment = _now(now)
+    for _ in range(EDIT_ATTEMPTS):
+        article = _article_for(
+            article_id=article_id, actor=actor, repository=repository, now=moment.timestamp()
+        )
+        if actor.user_id != article.author_id and not actor.is_admin:
+            raise NotAllowed("Only the author or an admin may delete this article.")
+        try:
+            repository.delete(article)
+        except EditConflict:
+            continue
+        latest_cache_invalidate()
+        logger.info("article deleted", extra={"article_id": article_id, "by": actor.user_id})
+        return
+    raise EditConflict()
 
 
 def article_like(

@@ -71,7 +71,11 @@ def _latest_list(cursor: str | None) -> RenderedList:
         rendered = RenderedList(
             html=render_to_string("blog/_entry_list.html", {"entries": _entries(page.articles)}),
             next_cursor=page.next_cursor,
-            fresh_until=min((a.expires_at for a in page.articles), default=now + 3600),
+            fresh_until=min(
+                [float(a.expires_at) for a in page.articles]
+                + ([page.fresh_until] if page.fresh_until is not None else []),
+                default=now + 3600,
+            ),
         )
         latest_html_set(cursor, rendered)
     return rendered
@@ -117,20 +121,23 @@ def author_detail(request: HttpRequest, user_id: str) -> HttpResponse:
     )
 
 
-def _article_or_404(slug: str) -> Article:
+def _article_or_404(slug: str, *, viewer: Identity | None = None) -> Article:
+    """Return the article at ``slug`` if ``viewer`` may see it (drafts: their author and admins)."""
     try:
-        return selectors.article_get_by_slug(slug=slug)
+        return selectors.article_get_by_slug(slug=slug, viewer=viewer)
     except ArticleNotFound:
         raise Http404("No such article.") from None
 
 
 @require_safe
 def article_detail(request: HttpRequest, slug: str) -> HttpResponse:
+    identity = _identity(request)
     try:
-        article, liked = reading.article_page_get(slug=slug, visitor_hash=visitor_hash_of(request))
+        article, liked = reading.article_page_get(
+            slug=slug, visitor_hash=visitor_hash_of(request), viewer=identity
+        )
     except ArticleNotFound:
         raise Http404("No such article.") from None
-    identity = _identity(request)
     rendered = reading.article_body_rendered(article=article)
     canonical_url = request.build_absolute_uri(reverse("blog:article", args=[article.slug]))
     og_image = pictures.og_image_url(article.cover_image_id) if article.cover_image_id else None
@@ -284,7 +291,7 @@ def article_write(request: HttpRequest) -> HttpResponse:
 def article_edit(request: HttpRequest, slug: str) -> HttpResponse:
     identity = _identity(request)
     assert identity is not None
-    article = _article_or_404(slug)
+    article = _article_or_404(slug, viewer=identity)
     if identity.user_id != article.author_id:
         return _error(request, "Only the author may edit this article.", status=403)
     if request.method == "GET":
@@ -308,7 +315,7 @@ def article_edit(request: HttpRequest, slug: str) -> HttpResponse:
 def article_delete(request: HttpRequest, slug: str) -> HttpResponse:
     identity = _identity(request)
     assert identity is not None
-    article = _article_or_404(slug)
+    article = _article_or_404(slug, viewer=identity)
     if identity.user_id != article.author_id and not identity.is_admin:
         return _error(request, "Only the author or an admin may delete this article.", status=403)
     if request.method == "GET":

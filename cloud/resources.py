@@ -27,7 +27,8 @@ GSI_OWNER = "gsi2"
 GSI_OWNER_PK = "gsi2pk"
 GSI_OWNER_SK = "gsi2sk"
 
-ENTITY = "entity"  # every item says what it is: article, like, image, slug, content, rate, salt
+ENTITY = "entity"  # every item says what it is: article, like, image, slug, content, rate, salt, tag,
+# tag_count
 
 
 def article_key(article_id: str) -> dict[str, str]:
@@ -48,6 +49,23 @@ def content_key(content_hash: str) -> dict[str, str]:
 
 def image_key(image_id: str) -> dict[str, str]:
     return {PK: f"IMAGE#{image_id}", SK: "IMAGE"}
+
+
+def tag_partition(tag: str) -> str:
+    """Return the partition holding one tag's articles (sort key ``<published_at>#<article id>``)."""
+    return f"TAG#{tag}"
+
+
+def tag_key(tag: str, *, published_at: str, article_id: str) -> dict[str, str]:
+    return {PK: tag_partition(tag), SK: f"{published_at}#{article_id}"}
+
+
+# Every tag's article count in one partition, so the tag list is one Query (sort key: the tag).
+TAG_COUNTS_PARTITION = "TAGS"
+
+
+def tag_count_key(tag: str) -> dict[str, str]:
+    return {PK: TAG_COUNTS_PARTITION, SK: tag}
 
 
 def owner_partition(user_id: str) -> str:

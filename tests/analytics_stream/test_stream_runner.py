@@ -68,7 +68,7 @@ def test_app_writes_of_every_kind_reach_the_lake_in_one_pass(
     app.like(article, visitor="v2")
     app.unlike(article, visitor="v2")
     edited = article.__class__(**{**article.__dict__, "title": "Serverless Django, revised"})
-    app.articles.update(old=article, new=edited, now=int(datetime.now(UTC).timestamp()))
+    edited = app.articles.update(old=article, new=edited, now=int(datetime.now(UTC).timestamp()))
     images = ImageRepository(table=table)
     ready = new_image(images)
     rendition = RenditionInfo(width=320, height=180, format="webp", bytes=9000, key="renditions/x-320.webp")

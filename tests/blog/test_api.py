@@ -270,7 +270,12 @@ def test_xss_payloads_come_back_as_data(author_token: str) -> None:
 def test_openapi_documents_the_articles_api() -> None:
     from blog.openapi import PATHS, SCHEMAS
 
-    assert set(PATHS) == {"/api/articles", "/api/articles/{article_id}", "/api/articles/{article_id}/like"}
+    assert set(PATHS) == {
+        "/api/articles",
+        "/api/articles/{article_id}",
+        "/api/articles/{article_id}/like",
+        "/api/me/articles",
+    }
     assert {"get", "post"} <= set(PATHS["/api/articles"])
     assert {"get", "patch", "delete"} <= set(PATHS["/api/articles/{article_id}"])
     assert {"post", "delete"} <= set(PATHS["/api/articles/{article_id}/like"])
