@@ -56,5 +56,8 @@ def names() -> ResourceNames:
 
 def reset() -> None:
     """Forget cached clients and names (tests point them at a fresh emulator)."""
+    from cloud import sqs  # imported here: cloud.sqs builds on this module
+
     _client.cache_clear()
     names.cache_clear()
+    sqs._queue_url.cache_clear()

@@ -11,10 +11,14 @@ are routed here by the resource *name* (from ``cloud.resources``), which is know
 - SQS records of the upload queue -> ``uploads.handler.handle``. Zappa 0.63 creates this mapping
   without ``FunctionResponseTypes``, so Lambda would ignore ``batchItemFailures`` and delete failed
   messages. So when messages fail, the ones that succeeded are deleted here and the invocation
-  raises: Lambda then returns only the failed ones to the queue, which retries them and, after 3
-  receives, moves them to the DLQ. (The mapping delivers one message per batch anyway, so that an
-  image gets the whole timeout to itself.)
+  raises: Lambda then returns only the failed ones to the queue, which retries them and, after
+  ``UPLOAD_MAX_RECEIVES`` receives, moves them to the DLQ. (The mapping delivers one message per
+  batch anyway, so that an image gets the whole timeout to itself.)
 - Everything else (API Gateway, keep-warm, ``manage``, ``command``) -> Zappa's handler, unchanged.
+
+Records are routed *before* Zappa's handler is built: a stream or upload invocation sets up Django
+(settings, apps) but never builds the WSGI application and its middleware, which only pages need.
+The two handlers are imported where they are called, so a page's cold start imports neither.
 
 At cold start the Django secret key is read from SSM Parameter Store (``DJANGO_SECRET_KEY_PARAMETER``),
 so it never sits in the Lambda configuration or the package. During a rotation the parameter holds
@@ -23,24 +27,24 @@ the new key and the old one, one per line (``config.settings.secret_keys``).
 
 from __future__ import annotations
 
-import importlib
 import logging
 import os
 from collections.abc import Callable, Mapping, MutableMapping
 from typing import Any
 
 from cloud import aws
+from cloud.sqs import messages_delete, queue_of_arn, queue_url
 
 logger = logging.getLogger(__name__)
 
-STREAM_HANDLER = "analytics.stream_handler.handle"
-UPLOAD_HANDLER = "uploads.handler.handle"
+Handler = Callable[[dict[str, Any], Any], dict[str, Any]]
 
 # Environment variable -> the variable naming the SSM parameter (SecureString) that holds its value.
 SECRET_PARAMETERS = {
     "DJANGO_SECRET_KEY": "DJANGO_SECRET_KEY_PARAMETER",
     "VISITOR_HASH_KEY": "VISITOR_HASH_KEY_PARAMETER",
 }
+DJANGO_SETTINGS = "config.settings"  # zappa_settings.json django_settings
 
 
 class UploadBatchFailed(RuntimeError):
@@ -54,14 +58,30 @@ def table_of_stream_arn(arn: str) -> str | None:
     return name if sep and name else None
 
 
-def queue_of_arn(arn: str) -> str | None:
-    """Return the queue name in an SQS ARN (``arn:aws:sqs:<region>:<account>:<name>``)."""
-    parts = arn.split(":")
-    return parts[5] if len(parts) == 6 and parts[2] == "sqs" and parts[5] else None
+def stream_batch_handle(event: dict[str, Any], context: Any) -> dict[str, Any]:
+    """Send a batch of the table's stream records to the lake; return the partial batch response."""
+    from analytics.stream_handler import handle
+
+    return handle(event, context)
 
 
-def route_of(event: Mapping[str, Any]) -> str | None:
-    """Return the dotted path of the handler for a record batch of ours, or None (Zappa's business)."""
+def upload_batch_handle(event: dict[str, Any], context: Any) -> dict[str, Any]:
+    """Process a batch of upload messages; on failures delete the successes and raise (see above)."""
+    from uploads.handler import handle
+
+    result: dict[str, Any] = dict(handle(event, context) or {})
+    failures = result.get("batchItemFailures", [])
+    if failures:
+        deleted = sqs_delete_succeeded(event["Records"], failures=failures)
+        raise UploadBatchFailed(
+            f"{len(failures)} upload message(s) failed ({deleted} succeeded and were deleted); "
+            "Lambda returns the failed ones to the queue"
+        )
+    return result
+
+
+def route_of(event: Mapping[str, Any]) -> Handler | None:
+    """Return the handler for a record batch of ours, or None (Zappa's business)."""
     records = event.get("Records")
     if not isinstance(records, list) or not records or not isinstance(records[0], Mapping):
         return None
@@ -70,18 +90,13 @@ def route_of(event: Mapping[str, Any]) -> str | None:
     source = first.get("eventSource")
     arn = str(first.get("eventSourceARN", ""))
     if source == "aws:dynamodb" and table_of_stream_arn(arn) == names.table:
-        return STREAM_HANDLER
+        return stream_batch_handle
     if source == "aws:sqs" and queue_of_arn(arn) == names.upload_queue:
-        return UPLOAD_HANDLER
+        return upload_batch_handle
     return None
 
 
-SQS_DELETE_BATCH = 10  # DeleteMessageBatch's limit
-
-
-def sqs_delete_succeeded(
-    records: list[dict[str, Any]], *, failures: list[dict[str, str]], sqs: Any = None
-) -> int:
+def sqs_delete_succeeded(records: list[dict[str, Any]], *, failures: list[dict[str, str]]) -> int:
     """Delete the batch's messages that are not in ``failures``; return how many were deleted.
 
     Lambda deletes a batch's messages only when the invocation succeeds; an invocation that raises
@@ -91,29 +106,10 @@ def sqs_delete_succeeded(
     done = [record for record in records if record["messageId"] not in failed]
     if not done:
         return 0
-    sqs = sqs or aws.client("sqs")
     queue = queue_of_arn(str(done[0]["eventSourceARN"]))
-    url = sqs.get_queue_url(QueueName=queue)["QueueUrl"]
-    deleted = 0
-    for start in range(0, len(done), SQS_DELETE_BATCH):
-        chunk = done[start : start + SQS_DELETE_BATCH]
-        response = sqs.delete_message_batch(
-            QueueUrl=url,
-            Entries=[
-                {"Id": str(i), "ReceiptHandle": record["receiptHandle"]} for i, record in enumerate(chunk)
-            ],
-        )
-        deleted += len(response.get("Successful", []))
-        for failure in response.get("Failed", []):
-            # Not fatal: the message comes back and is processed again (processing is idempotent).
-            logger.warning("could not delete a processed upload message", extra={"failure": failure})
-    return deleted
-
-
-def import_handler(dotted: str) -> Callable[[dict[str, Any], Any], dict[str, Any]]:
-    module, _, name = dotted.rpartition(".")
-    handler: Callable[[dict[str, Any], Any], dict[str, Any]] = getattr(importlib.import_module(module), name)
-    return handler
+    if queue is None:
+        raise ValueError(f"not an SQS record: {done[0]['eventSourceARN']!r}")
+    return messages_delete(queue_url=queue_url(queue), receipt_handles=[r["receiptHandle"] for r in done])
 
 
 def apply_packaged_environment() -> None:
@@ -122,10 +118,10 @@ def apply_packaged_environment() -> None:
     Zappa applies them only when its handler starts, which is after the secrets below are needed.
     """
     try:
-        packaged = importlib.import_module("zappa_settings")
+        import zappa_settings  # written into the package by Zappa
     except ImportError:  # running outside a package (tests, local runners)
         return
-    os.environ.update(getattr(packaged, "ENVIRONMENT_VARIABLES", {}))
+    os.environ.update(getattr(zappa_settings, "ENVIRONMENT_VARIABLES", {}))
 
 
 def load_secrets(environ: MutableMapping[str, str] = os.environ) -> list[str]:
@@ -155,38 +151,43 @@ def _cold_start() -> list[str]:
     return loaded
 
 
-def _zappa() -> Any:
-    from zappa.handler import LambdaHandler
+def _django_setup() -> None:
+    """Configure Django's settings and apps (idempotent), without the WSGI app a page needs."""
+    import django
+    from django.apps import apps
 
-    return LambdaHandler
+    if not apps.ready:
+        os.environ.setdefault("DJANGO_SETTINGS_MODULE", DJANGO_SETTINGS)
+        django.setup()
 
 
 def lambda_handler(event: dict[str, Any], context: Any) -> Any:
     """Handle one Lambda invocation."""
     loaded = _cold_start()
-    zappa = _zappa()
-    zappa()  # the singleton loads settings, environment, logging and Django once
-    if loaded:
-        logger.info("secrets loaded from SSM", extra={"variables": loaded})
     route = route_of(event)
     if route is None:
-        return zappa.lambda_handler(event, context)
+        from zappa.handler import LambdaHandler
+
+        LambdaHandler()  # the singleton loads settings, environment, logging and Django once
+        if loaded:
+            logger.info("secrets loaded from SSM", extra={"variables": loaded})
+        return LambdaHandler.lambda_handler(event, context)
+    _django_setup()
+    if loaded:
+        logger.info("secrets loaded from SSM", extra={"variables": loaded})
     from common.logging import request_id
 
     token = request_id.set(str(getattr(context, "aws_request_id", "-")))
     try:
-        result = import_handler(route)(event, context)
-        failures = (result or {}).get("batchItemFailures", [])
+        result = route(event, context)
         logger.info(
             "batch handled",
-            extra={"handler": route, "records": len(event["Records"]), "failed": len(failures)},
+            extra={
+                "handler": route.__name__,
+                "records": len(event["Records"]),
+                "failed": len(result.get("batchItemFailures", [])),
+            },
         )
-        if route == UPLOAD_HANDLER and failures:
-            deleted = sqs_delete_succeeded(event["Records"], failures=failures)
-            raise UploadBatchFailed(
-                f"{len(failures)} upload message(s) failed ({deleted} succeeded and were deleted); "
-                "Lambda returns the failed ones to the queue"
-            )
         return result
     finally:
         request_id.reset(token)

@@ -118,6 +118,11 @@ RENDITION_PREFIX = "renditions/"
 LAKE_EVENTS_PREFIX = "events/"
 LAKE_ERRORS_PREFIX = "errors/"
 
+# --- Upload queue -----------------------------------------------------------------------------
+# Receives before a message is poison (to the DLQ). A receive that Lambda throttles counts too, so a
+# burst of uploads must not send good images to the DLQ: AWS advises at least 5 for a Lambda source.
+UPLOAD_MAX_RECEIVES = 5
+
 # --- Cognito ----------------------------------------------------------------------------------
 GROUP_AUTHORS = "authors"
 GROUP_ADMINS = "admins"

@@ -174,6 +174,17 @@ class AppAccess(Construct):
                 conditions={"StringEquals": {"kms:ViaService": f"ssm.{region}.amazonaws.com"}},
             ),
         ]
+        # Zappa's REST API integration calls the function with this same role as its credentials
+        # (zappa/core.py: ``integration.Credentials = self.credentials_arn``), so API Gateway must be
+        # able to assume it and the role must allow invoking the function (and its versions).
+        function_arn = f"arn:{partition}:lambda:{region}:{account}:function:{config.function_name}"
+        statements.append(
+            iam.PolicyStatement(
+                sid="ApiGatewayInvoke",
+                actions=["lambda:InvokeFunction"],
+                resources=[function_arn, f"{function_arn}:*"],
+            )
+        )
         self.policy = iam.ManagedPolicy(
             self,
             "Policy",
@@ -185,7 +196,10 @@ class AppAccess(Construct):
             self,
             "Role",
             role_name=config.lambda_role_name,
-            assumed_by=iam.ServicePrincipal("lambda.amazonaws.com"),
+            assumed_by=iam.CompositePrincipal(
+                iam.ServicePrincipal("lambda.amazonaws.com"),
+                iam.ServicePrincipal("apigateway.amazonaws.com"),  # Zappa's integration credentials
+            ),
             managed_policies=[self.policy],
             description="Zappa's function role (zappa_settings.json: manage_roles false, role_name)",
         )
@@ -200,7 +214,8 @@ class AppAccess(Construct):
                     id="AwsSolutions-IAM5",
                     reason="Each wildcard is confined to our own resources: the function's log streams, the "
                     "table's indexes and stream labels (unknown before creation), objects in our buckets or "
-                    "prefixes, our catalog's tables, the stage's parameter path, KMS keys only via SSM; and "
+                    "prefixes, the function's own versions, our catalog's tables, the stage's parameter "
+                    "path, KMS keys only via SSM; and "
                     "'*' only for the two actions without resource-level permissions (dynamodb:ListStreams, "
                     "cloudwatch:GetMetricData/GetMetricStatistics).",
                     applies_to=[
@@ -208,6 +223,8 @@ class AppAccess(Construct):
                         + arn.format(
                             service="logs", resource=f"log-group:/aws/lambda/{config.function_name}:*"
                         ),
+                        "Resource::"
+                        + arn.format(service="lambda", resource=f"function:{config.function_name}:*"),
                         f"Resource::{table_arn}/index/*",
                         f"Resource::{table_arn}/stream/*",
                         "Resource::*",

@@ -4,7 +4,7 @@ from __future__ import annotations
 
 from typing import Any
 
-from aws_cdk import Duration, RemovalPolicy
+from aws_cdk import Duration, RemovalPolicy, Stack
 from aws_cdk import aws_cloudfront as cloudfront
 from aws_cdk import aws_cloudfront_origins as origins
 from aws_cdk import aws_dynamodb as dynamodb
@@ -14,9 +14,14 @@ from aws_cdk import aws_sqs as sqs
 from cdk_nag import NagSuppressions
 from constructs import Construct
 
-from cloud.local.bootstrap import UPLOAD_MAX_RECEIVES
-from cloud.resources import RAW_UPLOAD_PREFIX, RENDITION_PREFIX, TABLE_DEFINITION, TTL_ATTRIBUTE
-from infra.config import StageConfig
+from cloud.resources import (
+    RAW_UPLOAD_PREFIX,
+    RENDITION_PREFIX,
+    TABLE_DEFINITION,
+    TTL_ATTRIBUTE,
+    UPLOAD_MAX_RECEIVES,
+)
+from infra.config import StageConfig, deployed_names, unique_bucket_name
 
 RAW_UPLOAD_DAYS = 14  # = the DLQ's retention: a redriven upload message still finds its object
 ATHENA_RESULTS_DAYS = 7  # query results are reused for minutes; a week covers CSV downloads
@@ -54,7 +59,10 @@ class DataResources(Construct):
 
     def __init__(self, scope: Construct, construct_id: str, *, config: StageConfig) -> None:
         super().__init__(scope, construct_id)
-        names = config.names
+        stack = Stack.of(self)
+        # The names as deployed: buckets unique to the account and region (the stack's outputs give
+        # them to the app's environment).
+        self.names = names = deployed_names(config.names, account=stack.account, region=stack.region)
 
         partition_key, sort_key = _key_schema(TABLE["KeySchema"])
         self.table = dynamodb.Table(
@@ -85,7 +93,9 @@ class DataResources(Construct):
         self.access_logs = s3.Bucket(
             self,
             "AccessLogs",
-            bucket_name=f"{config.prefix}-access-logs",
+            bucket_name=unique_bucket_name(
+                f"{config.prefix}-access-logs", account=stack.account, region=stack.region
+            ),
             encryption=s3.BucketEncryption.S3_MANAGED,
             block_public_access=s3.BlockPublicAccess.BLOCK_ALL,
             enforce_ssl=True,
@@ -113,7 +123,7 @@ class DataResources(Construct):
             cors=[
                 s3.CorsRule(
                     allowed_methods=[s3.HttpMethods.POST, s3.HttpMethods.GET],
-                    allowed_origins=[config.site_origin],
+                    allowed_origins=config.site_origins,
                     allowed_headers=["*"],
                     max_age=3600,
                 )

@@ -9,7 +9,7 @@ from constructs import Construct
 
 from accounts import policy
 from cloud.resources import GROUP_ADMINS, GROUP_AUTHORS
-from infra.config import StageConfig
+from infra.config import REGION, StageConfig
 
 
 class IdentityResources(Construct):
@@ -39,6 +39,11 @@ class IdentityResources(Construct):
             mfa=cognito.Mfa.OPTIONAL,
             mfa_second_factor=cognito.MfaSecondFactor(otp=True, sms=False),
             account_recovery=cognito.AccountRecovery.EMAIL_ONLY,
+            # Cognito's own sender allows only a few e-mails a day (sign-up codes, password resets):
+            # with ``ses_from_email`` (cdk.json, a verified SES identity) the pool sends through SES.
+            email=cognito.UserPoolEmail.with_ses(from_email=config.ses_from_email, ses_region=REGION)
+            if config.ses_from_email
+            else cognito.UserPoolEmail.with_cognito(),
             deletion_protection=True,
             removal_policy=RemovalPolicy.RETAIN,
         )
@@ -60,7 +65,10 @@ class IdentityResources(Construct):
         self.client = self.user_pool.add_client(
             "Web",
             user_pool_client_name=names.user_pool_client,
-            generate_secret=False,  # the app calls InitiateAuth itself; no secret to keep or rotate
+            generate_secret=False,
+            # The app signs in with InitiateAuth itself: no secret to keep or rotate, and no OAuth
+            # flows, hosted UI or callback URLs (CDK's defaults would allow https://example.com).
+            disable_o_auth=True,
             auth_flows=cognito.AuthFlow(user_password=True),  # refresh-token auth is always on
             prevent_user_existence_errors=True,
             access_token_validity=Duration.hours(1),

@@ -9,6 +9,7 @@ from aws_cdk import aws_dynamodb as dynamodb
 from aws_cdk import aws_iam as iam
 from aws_cdk import aws_kinesisfirehose as firehose
 from aws_cdk import aws_kms as kms
+from aws_cdk import aws_logs as logs
 from aws_cdk import aws_sns as sns
 from aws_cdk import aws_sns_subscriptions as subscriptions
 from aws_cdk import aws_sqs as sqs
@@ -20,6 +21,9 @@ PERIOD = Duration.minutes(5)
 AT_LEAST = cloudwatch.ComparisonOperator.GREATER_THAN_OR_EQUAL_TO_THRESHOLD
 LAMBDA_ERRORS_IN_5_MINUTES = 5  # one poison upload alone fails 3 times before the DLQ alarm says so
 ITERATOR_AGE_MS = 5 * 60 * 1000  # the lake may lag 15 min (Firehose buffer); the stream must not add to it
+API_5XX_IN_5_MINUTES = 5  # a lone 5XX is a bug to read in the logs; five in five minutes is an outage
+API_LATENCY_P99_MS = 10_000  # a third of API Gateway's 29 s limit: pages take well under a second warm
+LOG_RETENTION = logs.RetentionDays.ONE_MONTH  # the function's logs: time to notice and read an incident
 
 
 class Monitoring(Construct):
@@ -45,7 +49,18 @@ class Monitoring(Construct):
         if config.alarm_email:
             self.topic.add_subscription(subscriptions.EmailSubscription(config.alarm_email))
 
+        # Lambda writes to /aws/lambda/<function> and would create it without an expiry: made here
+        # first, before ``zappa deploy`` creates the function, with a retention.
+        self.log_group = logs.LogGroup(
+            self,
+            "FunctionLogs",
+            log_group_name=f"/aws/lambda/{config.function_name}",
+            retention=LOG_RETENTION,
+        )
+
         function = {"FunctionName": config.function_name}
+        # Zappa names the REST API after the function; its metrics carry ApiName (all stages).
+        api = {"ApiName": config.function_name}
         firehose_stream = {"DeliveryStreamName": names.firehose_stream}
 
         def metric(
@@ -74,6 +89,9 @@ class Monitoring(Construct):
             "upload_age": upload_queue.metric_approximate_age_of_oldest_message(
                 period=PERIOD, statistic="Maximum"
             ),
+            "api_5xx": metric("AWS/ApiGateway", "5XXError", api, "Sum", "API 5XX"),
+            "api_4xx": metric("AWS/ApiGateway", "4XXError", api, "Sum", "API 4XX"),
+            "api_latency_p99": metric("AWS/ApiGateway", "Latency", api, "p99", "API latency p99 (ms)"),
             "lambda_errors": metric("AWS/Lambda", "Errors", function, "Sum", "Errors"),
             "lambda_throttles": metric("AWS/Lambda", "Throttles", function, "Sum", "Throttles"),
             "lambda_invocations": metric("AWS/Lambda", "Invocations", function, "Sum", "Invocations"),
@@ -125,6 +143,12 @@ class Monitoring(Construct):
             self._alarm(
                 "StreamDlq", m["stream_dlq"], 1, "Stream records reached the DLQ: see docs/operations.md"
             ),
+            self._alarm(
+                "Api5xx", m["api_5xx"], API_5XX_IN_5_MINUTES, "The API answers 5XX: see the function's logs"
+            ),
+            self._alarm(
+                "ApiLatency", m["api_latency_p99"], API_LATENCY_P99_MS, "API Gateway's p99 latency is high"
+            ),
             self._alarm("LambdaErrors", m["lambda_errors"], LAMBDA_ERRORS_IN_5_MINUTES, "The function fails"),
             self._alarm("LambdaThrottles", m["lambda_throttles"], 1, "Invocations are throttled"),
             self._alarm(
@@ -163,6 +187,7 @@ class Monitoring(Construct):
             cloudwatch.AlarmStatusWidget(alarms=self.alarms, title="Alarms", width=24, height=3),
         )
         self.dashboard.add_widgets(
+            self._graph("API Gateway", [m["api_latency_p99"]], [m["api_5xx"], m["api_4xx"]]),
             self._graph(
                 "Requests and errors", [m["lambda_invocations"]], [m["lambda_errors"], m["lambda_throttles"]]
             ),

@@ -4,18 +4,18 @@
 from __future__ import annotations
 
 from aws_cdk import App, Aspects, CfnOutput, Environment, Stack
+from aws_cdk import aws_certificatemanager as acm
+from aws_cdk import aws_route53 as route53
 from cdk_nag import AwsSolutionsChecks, NagPackSuppression, NagSuppressions
 from constructs import Construct
 
 from infra.access import AppAccess
-from infra.config import StageConfig
+from infra.config import REGION, StageConfig
 from infra.data import DataResources
 from infra.identity import IdentityResources
 from infra.lake import LakeResources
 from infra.monitoring import Monitoring
 from infra.wiring import WiringStack
-
-REGION = "us-east-1"  # zappa_settings.json aws_region; the cost model's prices
 
 
 class BlogStack(Stack):
@@ -55,11 +55,35 @@ class BlogStack(Stack):
             delivery_stream=self.lake.delivery_stream,
             buffer_interval=self.lake.buffer_interval,
         )
+        # The blog's own domain (optional): a certificate for Zappa's API Gateway custom domain
+        # (``zappa certify``; an edge-optimized domain needs it in us-east-1, which is REGION).
+        self.certificate: acm.Certificate | None = None
+        if config.domain:
+            zone = (
+                route53.HostedZone.from_hosted_zone_attributes(
+                    self,
+                    "Zone",
+                    hosted_zone_id=config.hosted_zone_id,
+                    zone_name=config.hosted_zone_name or "",
+                )
+                if config.hosted_zone_id
+                else None
+            )
+            self.certificate = acm.Certificate(
+                self,
+                "Certificate",
+                domain_name=config.domain,
+                # Without a Route 53 zone, the stack waits until the CNAME it asks for is added by hand.
+                validation=acm.CertificateValidation.from_dns(zone),
+            )
         # What the function's configuration needs (docs/deploy.md copies these into zappa_settings.json).
         outputs = {
             "CognitoUserPoolId": self.identity.user_pool.user_pool_id,
             "CognitoClientId": self.identity.client.user_pool_client_id,
             "MediaDomain": self.data.media_cdn.distribution_domain_name,
+            "MediaBucketName": self.data.media_bucket.bucket_name,
+            "LakeBucketName": self.data.lake_bucket.bucket_name,
+            "AthenaResultsBucketName": self.data.athena_results_bucket.bucket_name,
             "UploadQueueArn": self.data.upload_queue.queue_arn,
             "LambdaRoleName": self.access.role.role_name,
             "AppPolicyArn": self.access.policy.managed_policy_arn,
@@ -67,6 +91,8 @@ class BlogStack(Stack):
             "AlarmTopicArn": self.monitoring.topic.topic_arn,
             "DashboardName": config.prefix + "-pipeline",
         }
+        if self.certificate is not None:
+            outputs["CertificateArn"] = self.certificate.certificate_arn
         for name, value in outputs.items():
             CfnOutput(self, name, value=value)
         # CDK's own singleton function that writes the bucket notification configuration at deploy time.

@@ -446,27 +446,50 @@ def run_events(
 
 # --- A run against the emulator -----------------------------------------------------------------
 
-SMOKE_HOST = "blog.example.com"
+SMOKE_HOST = "blog.example.com"  # the stage's custom domain in the emulated environment
+SMOKE_API_HOST = "a1b2c3d4e5.execute-api.us-east-1.amazonaws.com"  # and the API's own host
 
 
 def emulated_function_environment(stage: str = "production") -> dict[str, str]:
     """Create the stage's resources in the emulator (``AWS_ENDPOINT_URL``); return the function's environment.
 
-    The names are the ones baked into the package (the stage's ``RESOURCE_PREFIX``); the rest is what
-    docs/deploy.md sets on the function (Cognito ids, allowed hosts) and the secret in SSM.
+    The names are the ones baked into the package (the stage's ``RESOURCE_PREFIX``); the function's
+    variables are the ones ``infra.zappa_env`` writes from the stack's outputs (here the emulator's
+    resources, a custom domain and an execute-api host), and the secret is in SSM.
     """
     from cloud import aws
-    from cloud.local.bootstrap import bootstrap
+    from cloud.local.bootstrap import LOCAL_ACCOUNT, bootstrap
     from cloud.resources import ResourceNames
-    from infra.config import zappa_stage
+    from infra.config import ZAPPA_SETTINGS, stage_config, zappa_stage
+    from infra.zappa_env import settings_with_outputs
 
     baked = zappa_stage(stage)["environment_variables"]
-    stack = bootstrap(ResourceNames.for_prefix(baked["RESOURCE_PREFIX"]), with_demo_users=False)
+    names = ResourceNames.for_prefix(baked["RESOURCE_PREFIX"])
+    stack = bootstrap(names, with_demo_users=False)
     aws.client("ssm").put_parameter(
         Name=baked["DJANGO_SECRET_KEY_PARAMETER"],
         Value=secrets.token_urlsafe(50),
         Type="SecureString",
         Overwrite=True,
+    )
+    outputs = {
+        "CognitoUserPoolId": stack.user_pool_id,
+        "CognitoClientId": stack.user_pool_client_id,
+        "MediaDomain": "d111111abcdef8.cloudfront.net",
+        "UploadQueueArn": f"arn:aws:sqs:us-east-1:{LOCAL_ACCOUNT}:{names.upload_queue}",
+        "MediaBucketName": names.media_bucket,
+        "LakeBucketName": names.lake_bucket,
+        "AthenaResultsBucketName": names.athena_results_bucket,
+        "CertificateArn": f"arn:aws:acm:us-east-1:{LOCAL_ACCOUNT}:certificate/emulated",
+    }
+    config = stage_config(stage, {"stages": {stage: {"domain": SMOKE_HOST}}})
+    settings = settings_with_outputs(
+        json.loads(ZAPPA_SETTINGS.read_text()),
+        stage=stage,
+        account=LOCAL_ACCOUNT,
+        outputs=outputs,
+        api_host=SMOKE_API_HOST,
+        config=config,
     )
     return {
         "PATH": os.environ.get("PATH", "/usr/bin:/bin"),
@@ -478,10 +501,7 @@ def emulated_function_environment(stage: str = "production") -> dict[str, str]:
         "AWS_REGION": "us-east-1",
         "AWS_DEFAULT_REGION": "us-east-1",
         "AWS_LAMBDA_FUNCTION_NAME": f"blog-{stage}",
-        "COGNITO_USER_POOL_ID": stack.user_pool_id,
-        "COGNITO_CLIENT_ID": stack.user_pool_client_id,
-        "DJANGO_ALLOWED_HOSTS": SMOKE_HOST,
-        "DJANGO_CSRF_TRUSTED_ORIGINS": f"https://{SMOKE_HOST}",
+        **settings[stage]["aws_environment_variables"],
     }
 
 
@@ -492,6 +512,7 @@ def smoke_events() -> list[tuple[str, dict[str, Any]]]:
     return [
         ("GET /healthz", api_gateway_event("GET", "/healthz", headers={"Host": SMOKE_HOST})),
         ("GET /", api_gateway_event("GET", "/", headers={"Host": SMOKE_HOST})),
+        ("GET / (execute-api host)", api_gateway_event("GET", "/", headers={"Host": SMOKE_API_HOST})),
         ("manage check --deploy", {"manage": "check --deploy --fail-level WARNING"}),
     ]
 

@@ -23,12 +23,12 @@ from cloud.resources import (
     RENDITION_PREFIX,
     TABLE_DEFINITION,
     TTL_ATTRIBUTE,
+    UPLOAD_MAX_RECEIVES,
     ResourceNames,
 )
 
 logger = logging.getLogger(__name__)
 
-UPLOAD_MAX_RECEIVES = 3  # then the message is poison: to the DLQ
 LOCAL_ACCOUNT = "123456789012"  # moto's default account
 
 

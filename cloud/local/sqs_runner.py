@@ -8,8 +8,8 @@
   stay on the queue and come back when their visibility timeout ends (shortened here to
   ``RETRY_DELAY_SECONDS`` with ChangeMessageVisibility, so a developer does not wait two minutes);
   a raised exception fails the whole batch;
-- the queue's redrive policy (``maxReceiveCount`` 3, made by the bootstrap) moves a message that
-  keeps failing to the DLQ: the emulator does that itself on the next receive, as SQS does.
+- the queue's redrive policy (``maxReceiveCount`` = ``UPLOAD_MAX_RECEIVES``, made by the bootstrap) moves
+  a message that keeps failing to the DLQ: the emulator does that itself on the next receive, as SQS does.
 """
 
 from __future__ import annotations
@@ -23,6 +23,8 @@ from typing import Any
 from botocore.exceptions import BotoCoreError, ClientError
 
 from cloud import aws
+from cloud.sqs import messages_delete
+from cloud.sqs import queue_url as lookup_queue_url
 
 logger = logging.getLogger("cloud.local.sqs_runner")
 
@@ -80,10 +82,7 @@ def poll_once(*, queue_url: str, queue_arn: str, wait_seconds: int) -> int:
     done = [m for m in messages if m["MessageId"] not in failed]
     retry = [m for m in messages if m["MessageId"] in failed]
     if done:
-        sqs.delete_message_batch(
-            QueueUrl=queue_url,
-            Entries=[{"Id": str(i), "ReceiptHandle": m["ReceiptHandle"]} for i, m in enumerate(done)],
-        )
+        messages_delete(queue_url=queue_url, receipt_handles=[m["ReceiptHandle"] for m in done], sqs=sqs)
     if retry:
         sqs.change_message_visibility_batch(
             QueueUrl=queue_url,
@@ -103,7 +102,7 @@ def run(stop: threading.Event, *, poll_seconds: int = POLL_SECONDS, queue_name: 
         try:
             if not queue_url:
                 sqs = aws.client("sqs")
-                queue_url = sqs.get_queue_url(QueueName=queue_name or aws.names().upload_queue)["QueueUrl"]
+                queue_url = lookup_queue_url(queue_name or aws.names().upload_queue)
                 queue_arn = sqs.get_queue_attributes(QueueUrl=queue_url, AttributeNames=["QueueArn"])[
                     "Attributes"
                 ]["QueueArn"]

@@ -9,14 +9,15 @@ import pytest
 from cloud import aws
 from cloud import lambda_handlers as entry
 from cloud.local.bootstrap import LocalStack
+from cloud.sqs import queue_of_arn
 
 
 def test_names_are_read_from_stream_and_queue_arns() -> None:
     arn = "arn:aws:dynamodb:us-east-1:123456789012:table/blog-test-table/stream/2026-11-23T09:00:00.000"
     assert entry.table_of_stream_arn(arn) == "blog-test-table"
     assert entry.table_of_stream_arn("arn:aws:dynamodb:us-east-1:1:table/blog-test-table") is None
-    assert entry.queue_of_arn("arn:aws:sqs:us-east-1:123456789012:blog-test-uploads") == "blog-test-uploads"
-    assert entry.queue_of_arn("arn:aws:sns:us-east-1:123456789012:blog-test-uploads") is None
+    assert queue_of_arn("arn:aws:sqs:us-east-1:123456789012:blog-test-uploads") == "blog-test-uploads"
+    assert queue_of_arn("arn:aws:sns:us-east-1:123456789012:blog-test-uploads") is None
 
 
 def test_records_are_routed_by_resource_name_and_the_rest_goes_to_zappa() -> None:
@@ -39,17 +40,41 @@ def test_records_are_routed_by_resource_name_and_the_rest_goes_to_zappa() -> Non
             {"eventSource": "aws:dynamodb", "eventSourceARN": "arn:aws:dynamodb:us-east-1:1:table/x/stream/y"}
         ]
     }
-    assert entry.route_of(stream) == entry.STREAM_HANDLER
-    assert entry.route_of(uploads) == entry.UPLOAD_HANDLER
+    assert entry.route_of(stream) is entry.stream_batch_handle
+    assert entry.route_of(uploads) is entry.upload_batch_handle
     assert entry.route_of(other_table) is None
     assert entry.route_of({"httpMethod": "GET", "path": "/"}) is None
     assert entry.route_of({"Records": []}) is None
     assert entry.route_of({"detail-type": "Scheduled Event"}) is None
 
 
-@pytest.mark.parametrize("dotted", [entry.STREAM_HANDLER, entry.UPLOAD_HANDLER])
-def test_routed_handlers_exist(dotted: str) -> None:
-    assert callable(entry.import_handler(dotted))
+def test_record_batches_are_handled_without_building_zappas_wsgi_app(
+    local_stack: LocalStack, monkeypatch: pytest.MonkeyPatch
+) -> None:
+    import zappa.handler
+
+    def refuse(*args: object, **kwargs: object) -> None:
+        raise AssertionError("a record batch built Zappa's handler (and Django's WSGI app)")
+
+    monkeypatch.setattr(zappa.handler.LambdaHandler, "__new__", refuse)
+    table = aws.names().table
+    event = {
+        "Records": [
+            {
+                "eventID": "not-analytics",
+                "eventName": "INSERT",
+                "eventSource": "aws:dynamodb",
+                "eventSourceARN": f"arn:aws:dynamodb:us-east-1:1:table/{table}/stream/2026-01-01T00:00",
+                "dynamodb": {
+                    "SequenceNumber": "1",
+                    "NewImage": {"entity": {"S": "slug"}, "pk": {"S": "SLUG#x"}, "sk": {"S": "SLUG"}},
+                },
+            }
+        ]
+    }
+    assert entry.lambda_handler(event, None) == {"batchItemFailures": []}
+    with pytest.raises(AssertionError, match="built Zappa's handler"):
+        entry.lambda_handler({"httpMethod": "GET", "path": "/"}, None)
 
 
 def test_secrets_come_from_ssm_only_when_unset(local_stack: LocalStack) -> None:

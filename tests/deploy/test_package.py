@@ -182,6 +182,10 @@ def test_the_smoke_run_of_make_package_passes_and_judges_failures(
         lambda_package.smoke_outcome(label, a) for (label, _), a in zip(labelled, run["answers"], strict=True)
     ]
     assert all(passed for _, passed in outcomes), outcomes
+    # Both ways in: the custom domain, and the execute-api host, where Zappa serves under /<stage>/.
+    answers = {label: answer["result"] for (label, _), answer in zip(labelled, run["answers"], strict=True)}
+    assert b'href="/production/' in response_body(answers["GET / (execute-api host)"])
+    assert b'href="/production/' not in response_body(answers["GET /"])
     assert lambda_package.smoke_outcome("GET /", {"result": {"statusCode": 500}}) == ("GET /: 500", False)
     assert lambda_package.smoke_outcome("GET /", {"error": "ImportError", "message": "x"})[1] is False
     assert lambda_package.smoke_outcome("manage check", {"result": None})[1] is False

@@ -15,14 +15,26 @@ pytest.importorskip("aws_cdk", reason="requirements/infra.txt is not installed (
 from aws_cdk import Stack
 from aws_cdk.assertions import Annotations, Template
 
+from cloud.resources import ResourceNames
 from infra.app import new_app
-from infra.config import StageConfig, stage_config
+from infra.config import REGION, StageConfig, deployed_names, stage_config
 from infra.stacks import BlogStack, build_app
+
+ACCOUNT = "123456789012"
+# A stage with every option cdk.json allows (tests of the default stage synthesize it separately).
+STAGE_CONTEXT = {
+    "domain": "blog.example.com",
+    "hosted_zone_id": "Z0123456789ABCDEFGHIJ",
+    "hosted_zone_name": "example.com",
+    "alarm_email": "ops@example.com",
+    "ses_from_email": "no-reply@example.com",
+}
 
 
 @dataclass(frozen=True)
 class Synthesized:
     config: StageConfig
+    names: ResourceNames  # as deployed: buckets unique to the account and region
     blog_stack: BlogStack
     wiring_stack: Stack
     blog: Template
@@ -33,11 +45,12 @@ class Synthesized:
 
 @pytest.fixture(scope="session")
 def synthesized() -> Synthesized:
-    config = stage_config("production", site_origin="https://blog.example.com")
+    config = stage_config("production", {"stages": {"production": STAGE_CONTEXT}})
     app = new_app()
-    blog, wiring = build_app(app, config, account="123456789012")
+    blog, wiring = build_app(app, config, account=ACCOUNT)
     return Synthesized(
         config=config,
+        names=deployed_names(config.names, account=ACCOUNT, region=REGION),
         blog_stack=blog,
         wiring_stack=wiring,
         blog=Template.from_stack(blog),

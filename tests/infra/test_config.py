@@ -32,3 +32,28 @@ def test_dev_inherits_production_and_overrides_what_differs() -> None:
 def test_an_unknown_stage_is_refused() -> None:
     with pytest.raises(ValueError, match="no stage 'staging'"):
         stage_config("staging")
+
+
+def test_stage_settings_come_from_cdk_json_and_unknown_keys_are_refused() -> None:
+    from infra.config import cdk_context
+
+    context = cdk_context()
+    assert set(context["stages"]) == {"production", "dev"}  # every Zappa stage has its settings
+    default = stage_config("production", context)
+    assert default.domain is None  # committed without a domain: the execute-api host serves
+    assert default.site_origins == ["https://*.execute-api.us-east-1.amazonaws.com"]
+    custom = stage_config("production", {"stages": {"production": {"domain": "blog.example.com"}}})
+    assert custom.site_origins == ["https://blog.example.com"]
+    with pytest.raises(ValueError, match="unknown keys: site_origin"):
+        stage_config("production", {"stages": {"production": {"site_origin": "*"}}})
+
+
+def test_bucket_names_are_unique_per_account_and_region_and_fit_s3s_limit() -> None:
+    from infra.config import deployed_names, unique_bucket_name
+
+    names = deployed_names(stage_config("production").names, account="123456789012", region="us-east-1")
+    assert names.media_bucket == "blog-production-media-123456789012-us-east-1"
+    assert names.athena_results_bucket == "blog-production-athena-results-123456789012-us-east-1"
+    assert names.table == "blog-production-table"  # only buckets share one global namespace
+    with pytest.raises(ValueError, match="longer than S3's 63"):
+        unique_bucket_name("x" * 40, account="123456789012", region="ap-southeast-2")
