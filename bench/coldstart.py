@@ -3,7 +3,7 @@
 Compared, in the same run, with a bare Django project with one view behind the same handler
 (goal: <= 1.5x). Then ``-X importtime`` shows where the blog's time goes.
 
-Both run as the Lambda package ships them (tools/lambda_package.py): a first, unmeasured start of
+Both run as the Lambda package ships them (tools/package_build.py): a first, unmeasured start of
 each writes the project's bytecode, where a developer's environment may not (``PYTHONDONTWRITEBYTECODE``),
 and botocore's pre-parsed data (cloud/botocore_data.py). The clock stops at the response, not at the
 interpreter's exit.

@@ -35,6 +35,9 @@ CACHE = (
 OPENERS = ((".json", open), (".json.gz", gzip.open))  # botocore's own two forms
 # The services the app calls in production: ``preparse`` fills the package's folder for their clients.
 SERVICES = ("dynamodb", "s3", "sqs", "firehose", "glue", "athena", "cognito-idp", "ssm", "cloudwatch")
+# botocore's data the package keeps (the rest, ~430 services and 16 MB zipped, is dropped): our clients'
+# and STS, which botocore's credential providers build for an assumed role or a web identity.
+PACKAGED_SERVICES = (*SERVICES, "sts")
 
 
 class PreparsedFiles(JSONFileLoader):
