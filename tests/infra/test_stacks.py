@@ -255,7 +255,9 @@ def test_stream_mapping_targets_zappas_function_with_failure_handling(synthesize
     ]
 
 
-@pytest.mark.parametrize("entity", ["article", "like", "image", "slug", "content", "rate", "other"])
+@pytest.mark.parametrize(
+    "entity", ["article", "like", "image", "slug", "content", "tag", "tag_count", "rate", "other"]
+)
 def test_the_stream_filter_passes_exactly_the_items_analytics_turns_into_events(entity: str) -> None:
     from analytics.events import event_from_record
     from infra.wiring import STREAM_ENTITIES
