@@ -67,6 +67,10 @@ def _limited(tree: exp.Query, max_rows: int) -> exp.Query:
     if isinstance(tree, exp.Select) and limit is None and tree.args.get("fetch") is None:
         return tree.limit(max_rows)
     if isinstance(limit, exp.Limit) and isinstance(limit.expression, exp.Literal):
+        if limit.expression.is_string or not limit.expression.name.isdigit():
+            raise QueryRefused(
+                f"LIMIT takes a whole number of rows, not {limit.expression.sql(dialect='athena')}."
+            )
         if int(limit.expression.name) <= max_rows:
             return tree
         return tree.limit(max_rows)

@@ -6,7 +6,7 @@ import importlib
 import sys
 import time
 
-BENCHMARKS = ("home", "coldstart", "package", "likes", "renditions", "stream", "reports", "pageviews")
+BENCHMARKS = ("home", "coldstart", "package", "likes", "renditions", "stream", "reports", "pageviews", "console")
 
 
 def main(names: list[str]) -> int:

@@ -17,6 +17,7 @@ import json
 import logging
 import re
 import time
+from datetime import UTC, datetime
 from typing import Any
 
 import pyathena
@@ -27,7 +28,16 @@ from pyathena.error import Error as PyAthenaError
 from pyathena.model import AthenaQueryExecution
 from pyathena.result_set import AthenaResultSet
 
-from analytics.engines.base import Column, Query, QueryNotStarted, Run, RunLabel, RunNotFound, RunStatus
+from analytics.engines.base import (
+    ATHENA_TIME_LIMIT_SECONDS,
+    Column,
+    Query,
+    QueryNotStarted,
+    Run,
+    RunLabel,
+    RunNotFound,
+    RunStatus,
+)
 from cloud import aws
 
 logger = logging.getLogger(__name__)
@@ -64,6 +74,11 @@ def label_from_query(text: str) -> RunLabel:
         return RunLabel(report=data.get("report"), parameters=dict(data.get("parameters") or {}))
     except (ValueError, AttributeError):
         return RunLabel(report=None)
+
+
+def _age_seconds(moment: datetime) -> float:
+    aware = moment if moment.tzinfo else moment.replace(tzinfo=UTC)
+    return (datetime.now(UTC) - aware).total_seconds()
 
 
 @functools.cache
@@ -105,6 +120,15 @@ class AthenaEngine:
                 return run
             time.sleep(POLL_INTERVAL_SECONDS)
 
+    def _cancel(self, run_id: str) -> None:
+        cursor = self.connection().cursor(AsyncCursor)
+        try:
+            cursor.cancel(run_id).result()
+        except PyAthenaError as error:
+            logger.warning("athena stop failed", extra={"run_id": run_id, "error": str(error)})
+        finally:
+            cursor.close(wait=False)
+
     def run_get(self, run_id: str) -> Run:
         if not _EXECUTION_ID.fullmatch(run_id):
             raise RunNotFound(f"No run {run_id!r}.")
@@ -128,6 +152,14 @@ class AthenaEngine:
         if status == "failed":
             return Run(**base, error=execution.state_change_reason or "The query failed.")
         if status != "succeeded":
+            submitted = execution.submission_date_time
+            if submitted is not None and _age_seconds(submitted) > ATHENA_TIME_LIMIT_SECONDS:
+                # A runaway: stop it so it neither costs more nor holds the workgroup's concurrency.
+                self._cancel(run_id)
+                return Run(
+                    **{**base, "status": "failed"},
+                    error=f"The query ran for more than {ATHENA_TIME_LIMIT_SECONDS:g} s and was stopped.",
+                )
             return Run(**base)
         result = AthenaResultSet(
             connection=connection,

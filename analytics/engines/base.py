@@ -47,13 +47,24 @@ class RunLabel:
     parameters: dict[str, str | None] = field(default_factory=dict)
 
 
+# Every run answers within API Gateway's 29 s (with room for loading lake objects locally) or is
+# stopped; Athena runs are polled instead, and stopped once they pass ATHENA_TIME_LIMIT_SECONDS.
+QUERY_TIME_LIMIT_SECONDS = 10.0
+ATHENA_TIME_LIMIT_SECONDS = 300.0  # a report over a year of Parquet takes seconds; 5 minutes is a runaway
+# A run's rows travel in one JSON response: Lambda's payload limit is 6 MB, so 2 MiB of values
+# leaves room for JSON's quoting and the page around them.
+MAX_RESULT_BYTES = 2 * 1024 * 1024
+
+
 @dataclass(frozen=True)
 class Query:
-    """Athena-dialect SQL to run, the ``dt`` partitions it reads (None: all), and its label."""
+    """Athena-dialect SQL to run, the ``dt`` partitions it reads (None: all), its label and limits."""
 
     sql: str
     label: RunLabel
     partitions: DateRange | None = None
+    time_limit_seconds: float = QUERY_TIME_LIMIT_SECONDS
+    max_result_bytes: int = MAX_RESULT_BYTES
 
 
 @dataclass(frozen=True)

@@ -53,6 +53,7 @@ logger = logging.getLogger(__name__)
 # nothing the pipeline has not delayed longer; listing thousands of objects costs more than a query.
 LISTING_TTL_SECONDS = 5.0
 KEPT_LISTINGS = 64  # one per date range asked recently
+FETCH_ROWS = 500  # rows fetched at a time while the result's size is counted
 KEPT_RUNS = 200  # the page polls a run right after it starts; older runs can be run again
 DOWNLOAD_THREADS = 8  # S3 GETs overlap their latency; the emulator answers them in parallel
 
@@ -102,6 +103,10 @@ _ATHENA_NAMES = {
 
 class LakeError(RuntimeError):
     """The Glue table or its objects cannot be read."""
+
+
+class ResultTooLarge(RuntimeError):
+    """A run's rows are over its result-size cap."""
 
 
 @dataclass(frozen=True)
@@ -287,18 +292,25 @@ class _Mirror:
             }
         )
 
-    def expose(self, partitions: DateRange | None) -> None:
-        """Point the views named like the Glue table at the rows of ``partitions``."""
+    def view_body(self, partitions: DateRange | None) -> str:
+        """Return the SELECT a run's view of the Glue table is: the rows of ``partitions``."""
         names = ", ".join(_quote(n) for n, _ in self.spec.columns)
         where = ""
         if partitions is not None:
             lower = f"dt >= '{partitions.first.isoformat()}' AND " if partitions.first else ""
             where = f" WHERE {lower}dt <= '{partitions.last.isoformat()}'"
-        body = f"SELECT {names}, dt FROM {self.table}{where}"  # noqa: S608
-        self.connection.execute(f"CREATE OR REPLACE VIEW main.{_quote(self.spec.name)} AS {body}")
-        schema = _quote(self.spec.database)
-        self.connection.execute(f"CREATE SCHEMA IF NOT EXISTS {schema}")
-        self.connection.execute(f"CREATE OR REPLACE VIEW {schema}.{_quote(self.spec.name)} AS {body}")
+        return f"SELECT {names}, dt FROM {self.table}{where}"  # noqa: S608
+
+
+def unqualified(sql: str, *, database: str) -> str:
+    """Return Athena ``sql`` with ``<database>.<table>`` as ``<table>`` (a run's view is a temp view)."""
+    from sqlglot import exp
+
+    tree = sqlglot.parse_one(sql, read="athena")
+    for table in tree.find_all(exp.Table):
+        if table.db == database and not table.catalog:
+            table.set("db", None)
+    return tree.sql(dialect="athena")
 
 
 class DuckDBEngine:
@@ -307,7 +319,9 @@ class DuckDBEngine:
     name = "duckdb"
 
     def __init__(self) -> None:
-        self._lock = threading.Lock()  # one DuckDB connection, one query at a time
+        # Guards the mirrors and listings (loading objects); queries themselves run outside it, each
+        # on its own cursor, so a long console query does not hold up a report or a `select 1`.
+        self._lock = threading.Lock()
         # No file, network or extension access from SQL: the console's SELECT cannot read local
         # files (read_csv('/etc/passwd')) or write any. Objects come in as Arrow tables instead.
         self._connection = duckdb.connect(":memory:", config={"enable_external_access": False})
@@ -378,23 +392,21 @@ class DuckDBEngine:
                 wanted = objects_in(self.lake_objects(spec, query.partitions), query.partitions)
                 mirror = self._mirror(spec)
                 mirror.sync(aws.client("s3"), wanted, query.partitions)
-                mirror.expose(query.partitions)
-                relation = self._connection.sql(transpile(query.sql))
-                columns = tuple(
-                    Column(name=name, type=_ATHENA_NAMES.get(str(type_), str(type_).lower()))
-                    for name, type_ in zip(relation.columns, relation.types, strict=True)
-                )
-                rows = tuple(tuple(row) for row in relation.fetchall())
-        except (duckdb.Error, LakeError, sqlglot.errors.SqlglotError) as error:
+                body = mirror.view_body(query.partitions)
+            columns, rows = self._execute(
+                query, view=f"CREATE TEMP VIEW {_quote(spec.name)} AS {body}", database=spec.database
+            )
+        except (duckdb.Error, LakeError, sqlglot.errors.SqlglotError, ResultTooLarge) as error:
             logger.warning("duckdb run failed", extra={"run_id": run_id, "error": str(error)})
+            message = str(error).strip().splitlines()[0][:500] if str(error).strip() else type(error).__name__
+            if isinstance(error, duckdb.InterruptException):
+                message = f"The query ran for more than {query.time_limit_seconds:g} s and was stopped."
             run = Run(
                 id=run_id,
                 engine=self.name,
                 label=query.label,
                 status="failed",
-                error=str(error).strip().splitlines()[0][:500]
-                if str(error).strip()
-                else type(error).__name__,
+                error=message,
                 duration_ms=round((time.perf_counter() - started) * 1000),
             )
         else:
@@ -411,6 +423,37 @@ class DuckDBEngine:
             )
         self._keep(run)
         return run
+
+    def _execute(
+        self, query: Query, *, view: str, database: str
+    ) -> tuple[tuple[Column, ...], tuple[tuple[Any, ...], ...]]:
+        """Run ``query`` on its own cursor with its time limit and result-size cap."""
+        cursor = self._connection.cursor()
+        timer = threading.Timer(query.time_limit_seconds, cursor.interrupt)
+        try:
+            cursor.execute(view)
+            sql = transpile(unqualified(query.sql, database=database))
+            timer.start()
+            cursor.execute(sql)
+            columns = tuple(
+                Column(name=name, type=_ATHENA_NAMES.get(str(type_), str(type_).lower()))
+                for name, type_, *_ in cursor.description or ()
+            )
+            rows: list[tuple[Any, ...]] = []
+            size = 0
+            while batch := cursor.fetchmany(FETCH_ROWS):
+                for row in batch:
+                    size += sum(len(str(value)) for value in row) + len(row)
+                    if size > query.max_result_bytes:
+                        raise ResultTooLarge(
+                            f"The result is larger than {query.max_result_bytes // 1024} KiB: "
+                            "select fewer rows or columns."
+                        )
+                    rows.append(tuple(row))
+            return columns, tuple(rows)
+        finally:
+            timer.cancel()
+            cursor.close()
 
     def _keep(self, run: Run) -> None:
         with self._lock:

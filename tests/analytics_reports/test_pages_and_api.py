@@ -104,6 +104,27 @@ def test_the_csv_download(admin_client: Client) -> None:
     assert admin_client.get("/analytics/reports/devices.csv?start=soon").status_code == 400
 
 
+def test_the_page_answers_400_for_dates_out_of_range_and_unused_filters(admin_client: Client) -> None:
+    early = admin_client.get("/analytics/?report=top-pages&end=0001-01-01")
+    assert early.status_code == 400
+    html = early.content.decode()
+    assert "Give a date from 1970-01-01 to 9998-12-31." in html
+    assert 'id="run-table"' not in html  # no result beside an error
+    assert html.count('id="report"') == 1  # one element with that id (the select)
+    unused = admin_client.get("/analytics/?report=countries&country=FR")
+    assert unused.status_code == 400
+    assert "does not use this filter" in unused.content.decode()
+    page = admin_client.get(f"/analytics/?report=countries&{PERIOD}").content.decode()
+    assert 'id="country" value="" maxlength="2" placeholder="e.g. FR" autocomplete="off" disabled' in page
+
+
+def test_article_titles_link_to_their_articles(admin_client: Client) -> None:
+    html = admin_client.get(f"/analytics/?report=top-pages&{PERIOD}").content.decode()
+    assert '<td><a href="/analytics/articles/art-2/">Beta</a></td>' in html
+    assert '<td><a href="/articles/beta/">/articles/beta/</a></td>' in html
+    assert admin_client.get("/analytics/articles/art-2/").status_code == 404  # not in the table: gone
+
+
 def test_the_console_page_runs_a_select_and_refuses_the_rest(admin_client: Client) -> None:
     ok = admin_client.post(
         "/analytics/console/",
@@ -117,6 +138,9 @@ def test_the_console_page_runs_a_select_and_refuses_the_rest(admin_client: Clien
     refused = admin_client.post("/analytics/console/", {"sql": "DROP TABLE events"})
     assert refused.status_code == 400
     assert "Only SELECT queries run here" in refused.content.decode()
+    not_whole = admin_client.post("/analytics/console/", {"sql": "SELECT 1 LIMIT 'ten'"})
+    assert not_whole.status_code == 400
+    assert "LIMIT takes a whole number" in not_whole.content.decode()
 
 
 def test_the_api_lists_runs_and_returns_reports(admin_identity_headers: dict[str, str]) -> None:
@@ -180,6 +204,15 @@ def test_the_api_validates(admin_identity_headers: dict[str, str]) -> None:
     refused = post("/api/analytics/queries", {"sql": "SELECT 1; SELECT 2"})
     assert refused["status"] == 400
     assert refused["code"] == "query_refused"
+    not_whole = post("/api/analytics/queries", {"sql": "SELECT 1 LIMIT 2.5"})
+    assert (not_whole["status"], not_whole["code"]) == (400, "query_refused")
+    # Dates out of range (issue 16): a 400 naming the field, not an overflow.
+    early = post("/api/analytics/reports/top-pages/runs", {"end": "0001-01-01"})
+    assert (early["status"], set(early["fields"])) == (400, {"end"})
+    late = post("/api/analytics/reports/visitors/runs", {"start": "9999-12-31"})
+    assert (late["status"], set(late["fields"])) == (400, {"start"})
+    unused = post("/api/analytics/reports/countries/runs", {"country": "FR"})
+    assert (unused["status"], set(unused["fields"])) == (400, {"country"})
     missing = client.get("/api/analytics/runs/0123456789abcdef", headers=admin_identity_headers)
     assert missing.status_code == 404
 

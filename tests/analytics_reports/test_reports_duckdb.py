@@ -295,3 +295,40 @@ def test_a_malformed_lake_object_fails_the_run_and_names_it() -> None:
     assert result.status == "failed"
     assert key in (result.error or "")
     assert result.rows == ()
+
+
+def test_a_query_past_its_time_limit_is_stopped_and_does_not_hold_up_others() -> None:
+    import threading
+
+    from analytics.engines.base import Query, RunLabel
+
+    engine = engine_for("duckdb")
+    long_query = Query(
+        sql="SELECT count(*) AS n FROM range(100000000000)", label=RunLabel(report=None), time_limit_seconds=3
+    )
+    finished: list[Run] = []
+    thread = threading.Thread(target=lambda: finished.append(engine.run_start(long_query)))
+    thread.start()
+    try:
+        quick = services.console_run_start(sql="select 1 AS one")
+        assert quick.rows == ((1,),)
+        assert thread.is_alive()  # select 1 answered while the long query was still counting
+    finally:
+        thread.join()
+    [stopped] = finished
+    assert stopped.status == "failed"
+    assert stopped.error == "The query ran for more than 3 s and was stopped."
+
+
+def test_a_result_over_the_size_cap_fails_the_run() -> None:
+    from analytics.engines.base import Query, RunLabel
+
+    run = engine_for("duckdb").run_start(
+        Query(
+            sql="SELECT repeat('x', 1000) AS x FROM range(100)",
+            label=RunLabel(report=None),
+            max_result_bytes=50_000,
+        )
+    )
+    assert run.status == "failed"
+    assert run.error == "The result is larger than 48 KiB: select fewer rows or columns."

@@ -175,3 +175,9 @@ def test_listing_key_ranges_cover_both_lake_layouts() -> None:
     assert not any(listed(key) for key in outside)
     assert {partition_from_key(k) for k in inside} == {"2001-03-10", "2001-03-17"}
     assert key_ranges("events/", None) == [(None, None)]
+
+
+@pytest.mark.parametrize("limit", ["1.5", "'10'", "1e3"])
+def test_a_limit_that_is_not_a_whole_number_is_refused(limit: str) -> None:
+    with pytest.raises(QueryRefused, match="LIMIT takes a whole number"):
+        console_query(f"SELECT 1 LIMIT {limit}")
