@@ -6,7 +6,17 @@ import importlib
 import sys
 import time
 
-BENCHMARKS = ("home", "coldstart", "package", "likes", "renditions", "stream", "reports", "pageviews", "console")
+BENCHMARKS = (
+    "home",
+    "coldstart",
+    "package",
+    "likes",
+    "renditions",
+    "stream",
+    "reports",
+    "pageviews",
+    "console",
+)
 
 
 def main(names: list[str]) -> int:
