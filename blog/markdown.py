@@ -314,3 +314,21 @@ def image_ids(text: str) -> list[str]:
     images: list[tuple[str, str]] = []
     _parser().render(text, {"images": images, "nonce": "x"})
     return [image_id for image_id, _ in images]
+
+
+def references(text: str) -> list[tuple[str, str]]:
+    """Return the body's images and links as (``"image"`` or ``"link"``, the URL), in order:
+    what the editor checks for pictures and links that will not render."""
+    found: list[tuple[str, str]] = []
+
+    def walk(tokens: Sequence[Token]) -> None:
+        for token in tokens:
+            if token.type == "image":
+                found.append(("image", str(token.attrGet("src") or "")))
+            elif token.type == "link_open":
+                found.append(("link", str(token.attrGet("href") or "")))
+            if token.children:
+                walk(token.children)
+
+    walk(_parser().parse(text))
+    return found

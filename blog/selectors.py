@@ -229,3 +229,25 @@ def article_body_html(*, body: str, author_id: str) -> str:
         return pictures.picture_html(image_id, alt=alt, sizes=BODY_IMAGE_SIZES)
 
     return markdown.render_markdown(body, picture=picture)
+
+
+def article_body_warnings(*, body: str, author_id: str) -> list[str]:
+    """Return a sentence for every picture or link in ``body`` that will not render on the page."""
+    warnings: list[str] = []
+    for kind, url in markdown.references(body):
+        if kind == "image":
+            if not url.startswith(markdown.IMAGE_SCHEME):
+                warnings.append(
+                    f"The image {url[:80]!r} is not shown: only your uploaded images are (image:ID)."
+                )
+                continue
+            image_id = url[len(markdown.IMAGE_SCHEME) :]
+            if not pictures.is_ready_image_of(image_id, owner_id=author_id):
+                warnings.append(
+                    f"The image {image_id[:64]!r} is not one of your ready images: it is not shown."
+                )
+        else:
+            scheme = url.split(":", 1)[0].lower() if ":" in url.split("/", 1)[0] else ""
+            if scheme and scheme not in markdown.URL_SCHEMES:
+                warnings.append(f"The link {url[:80]!r} will not be a link: only http, https and mailto are.")
+    return warnings

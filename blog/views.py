@@ -6,11 +6,12 @@ import functools
 import json
 import time
 from collections.abc import Callable
+from datetime import UTC
 from pathlib import Path
 from typing import Any
 
 from django.contrib import messages
-from django.http import Http404, HttpRequest, HttpResponse, HttpResponseServerError
+from django.http import Http404, HttpRequest, HttpResponse, HttpResponseServerError, JsonResponse
 from django.shortcuts import redirect, render
 from django.template.loader import render_to_string
 from django.urls import reverse
@@ -23,6 +24,9 @@ from blog import reading, selectors, services
 from blog.cache import RenderedList, latest_html_get, latest_html_set
 from blog.context_processors import site
 from blog.domain import (
+    BODY_MAX_CHARS,
+    STATUS_DRAFT,
+    STATUS_SCHEDULED,
     AlreadyLiked,
     Article,
     ArticleInvalid,
@@ -32,12 +36,13 @@ from blog.domain import (
     NotAllowed,
     NotLiked,
 )
-from blog.forms import ArticleForm
+from blog.forms import ACTIONS, ArticleForm
 from blog.readers import reader_from_request, visitor_cookie_set, visitor_hash_of
 from common.ratelimit import RateLimited
 from uploads import pictures
 
 COVER_SIZES = "(max-width: 42rem) 100vw, 42rem"  # the article column of site.css
+COVER_THUMB_SIZES = "12rem"  # the editor's cover thumbnail
 JSON_SCRIPT_ESCAPES = {ord("<"): "\\u003c", ord(">"): "\\u003e", ord("&"): "\\u0026"}
 
 
@@ -220,6 +225,14 @@ def _form_errors(form: ArticleForm, error: BlogError) -> None:
         form.add_error(None, error.message)
 
 
+def _cover_thumbnail(image_id: str | None) -> SafeString | str:
+    if not image_id:
+        return ""
+    markup = pictures.picture_html(image_id, alt="Cover", sizes=COVER_THUMB_SIZES)
+    # uploads.pictures returns trusted markup built from ids and rendition URLs, never author text.
+    return mark_safe(markup) if markup else ""  # noqa: S308
+
+
 def _editor(
     request: HttpRequest,
     *,
@@ -228,7 +241,22 @@ def _editor(
     preview: str | None = None,
     status: int = 200,
 ) -> HttpResponse:
-    context = {"form": form, "article": article, "preview_html": mark_safe(preview) if preview else None}  # noqa: S308
+    identity = _identity(request)
+    body = str(form.data.get("body") or form.initial.get("body") or "")
+    cover = str(form.data.get("cover_image_id") or form.initial.get("cover_image_id") or "")
+    now = time.time()
+    context = {
+        "form": form,
+        "article": article,
+        "article_status": article.status_at(now=now) if article else None,
+        "preview_html": mark_safe(preview) if preview else None,  # noqa: S308
+        "warnings": selectors.article_body_warnings(body=body, author_id=identity.user_id)
+        if identity and body
+        else [],
+        "cover_html": _cover_thumbnail(cover),
+        # Autosave keeps drafts only: a published article changes when its author says so.
+        "autosave": article is None or article.stored_status == STATUS_DRAFT,
+    }
     return render(request, "blog/article_form.html", context, status=status)
 
 
@@ -237,15 +265,28 @@ def _preview(form: ArticleForm, *, author_id: str) -> str | None:
     return selectors.article_body_html(body=body, author_id=author_id) if body.strip() else None
 
 
+def _saved_response(request: HttpRequest, saved: Article) -> HttpResponse:
+    status = saved.status_at(now=time.time())
+    if status == STATUS_DRAFT:
+        messages.success(request, "Draft saved: only you can see it.")
+        return redirect("blog:edit", slug=saved.slug)
+    if status == STATUS_SCHEDULED:
+        when = saved.published_at.strftime("%Y-%m-%d %H:%M UTC")
+        messages.success(request, f"Scheduled: “{saved.title}” goes public at {when}.")
+        return redirect("blog:my-articles")
+    messages.success(request, "Published.")
+    return redirect("blog:article", slug=saved.slug)
+
+
 def _editor_submit(
     request: HttpRequest,
     *,
     form: ArticleForm,
     article: Article | None,
     save: Callable[[dict[str, Any]], Article],
-    done: str,
 ) -> HttpResponse:
-    """Preview, or validate and ``save`` the editor's form; show what was wrong on the same page."""
+    """Preview, or validate and ``save`` the editor's form as a draft, scheduled or published
+    (the button pressed); show what was wrong on the same page."""
     identity = _identity(request)
     assert identity is not None  # author_required
     if "preview" in request.POST:
@@ -254,6 +295,10 @@ def _editor_submit(
     if not form.is_valid():
         return _editor(request, form=form, article=article, status=400)
     data = form.cleaned_data
+    status = ACTIONS.get(request.POST.get("action") or "publish", "published")
+    publish_at = data["publish_at"]
+    if publish_at is not None and publish_at.tzinfo is None:
+        publish_at = publish_at.replace(tzinfo=UTC)  # the form says UTC
     try:
         saved = save(
             {
@@ -261,13 +306,15 @@ def _editor_submit(
                 "body": data["body"],
                 "expires_in_days": data["expires_in_days"],
                 "cover_image_id": data["cover_image_id"] or None,
+                "tags": data["tags"],
+                "status": status,
+                "publish_at": publish_at if status == STATUS_SCHEDULED else None,
             }
         )
     except BlogError as error:
         _form_errors(form, error)
         return _editor(request, form=form, article=article, status=error.page_status)
-    messages.success(request, done)
-    return redirect("blog:article", slug=saved.slug)
+    return _saved_response(request, saved)
 
 
 @author_required
@@ -282,7 +329,6 @@ def article_write(request: HttpRequest) -> HttpResponse:
         form=ArticleForm(request.POST),
         article=None,
         save=lambda data: services.article_publish(author=identity, **data),
-        done="Published.",
     )
 
 
@@ -295,10 +341,14 @@ def article_edit(request: HttpRequest, slug: str) -> HttpResponse:
     if identity.user_id != article.author_id:
         return _error(request, "Only the author may edit this article.", status=403)
     if request.method == "GET":
+        scheduled = article.status_at(now=time.time()) == STATUS_SCHEDULED
         initial = {
             "title": article.title,
             "body": article.body,
             "cover_image_id": article.cover_image_id or "",
+            "tags": ", ".join(article.tags),
+            "publish_at": article.published_at.replace(tzinfo=None) if scheduled else None,
+            "expires_in_days": article.expiry_days if article.stored_status == STATUS_DRAFT else None,
         }
         return _editor(request, form=ArticleForm(initial=initial, editing=True), article=article)
     return _editor_submit(
@@ -306,8 +356,51 @@ def article_edit(request: HttpRequest, slug: str) -> HttpResponse:
         form=ArticleForm(request.POST, editing=True),
         article=article,
         save=lambda data: services.article_update(article_id=article.id, editor=identity, **data),
-        done="Saved.",
     )
+
+
+@author_required
+@require_POST
+def article_preview(request: HttpRequest) -> HttpResponse:
+    """Return the editor's live preview as JSON: the body as the page will show it, the cover,
+    and a warning for every picture or link that will not render (the editor's script asks)."""
+    identity = _identity(request)
+    assert identity is not None
+    body = str(request.POST.get("body") or "")[: BODY_MAX_CHARS + 1]
+    cover = str(request.POST.get("cover_image_id") or "")
+    ready_cover = cover and pictures.is_ready_image_of(cover, owner_id=identity.user_id)
+    return JsonResponse(
+        {
+            "html": selectors.article_body_html(body=body, author_id=identity.user_id)
+            if body.strip()
+            else "",
+            "warnings": selectors.article_body_warnings(body=body, author_id=identity.user_id)
+            + ([] if not cover or ready_cover else ["The cover is not one of your ready images."]),
+            "cover_html": str(_cover_thumbnail(cover)) if ready_cover else "",
+        }
+    )
+
+
+@author_required
+@require_safe
+def my_articles(request: HttpRequest) -> HttpResponse:
+    """List the author's articles of every status, with dates, likes and edit links."""
+    identity = _identity(request)
+    assert identity is not None
+    cursor = request.GET.get("cursor") or None
+    try:
+        page = selectors.article_list_mine(author_id=identity.user_id, cursor=cursor)
+    except InvalidCursor as error:
+        return _error(request, error.message, status=400)
+    now = time.time()
+    rows = [
+        {
+            "article": a,
+            "status": "expired" if a.is_expired(now=now) else a.status_at(now=now),
+        }
+        for a in page.articles
+    ]
+    return render(request, "blog/my_articles.html", {"rows": rows, "next_cursor": page.next_cursor})
 
 
 @author_required

@@ -44,14 +44,44 @@
       }
       item.appendChild(uploads.element("span", "muted", image.filename));
       if (body) {
+        /* The description readers of screens hear: asked for, never the file name; empty only
+           when the author says the image is decorative. */
+        var altId = "picker-alt-" + image.id;
+        var altLabel = uploads.element("label", "picker-alt", "Description (alt text)");
+        altLabel.setAttribute("for", altId);
+        var alt = document.createElement("input");
+        alt.type = "text";
+        alt.id = altId;
+        alt.maxLength = 300;
+        alt.setAttribute("data-picker-alt", "");
+        var decorativeLabel = uploads.element("label", "picker-alt", "");
+        var decorative = document.createElement("input");
+        decorative.type = "checkbox";
+        decorative.setAttribute("data-picker-decorative", "");
+        decorativeLabel.appendChild(decorative);
+        decorativeLabel.appendChild(document.createTextNode(" Decorative (no description)"));
+        var problem = uploads.element("span", "error", "");
+        problem.setAttribute("role", "alert");
         var insert = uploads.element("button", "secondary", "Insert");
         insert.type = "button";
         insert.setAttribute("data-picker-insert", "");
         insert.addEventListener("click", function () {
-          insertAtCursor(body, image.markdown, cursor);
+          var text = alt.value.trim();
+          if (!text && !decorative.checked) {
+            problem.textContent = "Describe the image, or mark it decorative.";
+            alt.focus();
+            return;
+          }
+          problem.textContent = "";
+          var escaped = decorative.checked ? "" : text.replace(/([\\\[\]])/g, "\\$1");
+          insertAtCursor(body, "![" + escaped + "](image:" + image.id + ")", cursor);
           cursor = [body.selectionStart, body.selectionEnd];
         });
+        item.appendChild(altLabel);
+        item.appendChild(alt);
+        item.appendChild(decorativeLabel);
         item.appendChild(insert);
+        item.appendChild(problem);
       }
       if (cover) {
         var makeCover = uploads.element("button", "secondary", "Use as cover");

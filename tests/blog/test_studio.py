@@ -29,7 +29,7 @@ from blog.domain import (
 from blog.repository import ArticleRepository
 from cloud import aws
 from cloud.resources import tag_count_key
-from tests.blog.conftest import Publish, bearer, signed_in, unique
+from tests.blog.conftest import Publish, bearer, csrf_token, signed_in, unique
 
 
 def _tag() -> str:
@@ -338,3 +338,53 @@ def test_draft_absent_from_every_public_page(publish: Publish, author: Identity)
         assert client.get(f"/articles/{article.slug}/").status_code == 404
         # The author sees it (to preview and edit it).
         assert signed_in(Client(), author).get(f"/articles/{article.slug}/").status_code == 200
+
+
+# --- Pages: the editor and my articles -------------------------------------------------------------
+
+
+def test_editor_saves_a_draft_schedules_it_and_lists_it(writer: Identity) -> None:
+    client = signed_in(Client(), writer)
+    title = f"Paged draft {unique()}"
+    form = {"title": title, "body": "Draft *body*.", "tags": "Django, AWS Lambda", "action": "draft"}
+    response = client.post("/write/", form)
+    assert response.status_code == 302
+    article = selectors.article_list_mine(author_id=writer.user_id).articles[0]
+    assert article.title == title
+    assert article.stored_status == STATUS_DRAFT
+    assert article.tags == ("django", "aws-lambda")
+    assert response["Location"] == f"/articles/{article.slug}/edit/"
+    edit = client.get(response["Location"]).content.decode()
+    assert "Only you can see it" in edit
+    assert 'value="django, aws-lambda"' in edit
+
+    at = (datetime.now(UTC) + timedelta(days=1)).strftime("%Y-%m-%dT%H:%M")
+    response = client.post(response["Location"], {**form, "action": "schedule", "publish_at": at})
+    assert response.status_code == 302
+    assert response["Location"] == "/me/articles/"
+    mine = client.get("/me/articles/").content.decode()
+    assert title in mine
+    assert 'data-status="scheduled"' in mine
+    assert Client().get(f"/articles/{article.slug}/").status_code == 404
+
+    # A new article scheduled without a time: refused, with the reason next to the field.
+    bad = client.post("/write/", {**form, "title": f"No time {unique()}", "action": "schedule"})
+    assert bad.status_code == 400
+    assert "Say when to publish" in bad.content.decode()
+
+
+def test_live_preview_renders_and_warns(writer: Identity) -> None:
+    client = signed_in(Client(), writer)
+    token = csrf_token(client, "/write/")
+    body = (
+        "Hi **there**.\n\n![x](image:nosuchimage) ![y](https://tracker.example/p.gif) [f](ftp://x.example/f)"
+    )
+    answer = client.post("/write/preview", {"body": body}, headers={"X-CSRFToken": token})
+    assert answer.status_code == 200
+    data = answer.json()
+    assert "<strong>there</strong>" in data["html"]
+    assert len(data["warnings"]) == 3
+    assert "nosuchimage" in data["warnings"][0]
+    assert "tracker.example" in data["warnings"][1]
+    assert "ftp://" in data["warnings"][2]
+    assert Client().post("/write/preview", {"body": body}).status_code in (302, 403)

@@ -8,6 +8,7 @@ from collections.abc import Iterator
 from typing import Any
 
 import pytest
+from playwright.sync_api import expect
 
 from bench.renditions import photo_like_jpeg
 from cloud.local import sqs_runner
@@ -95,8 +96,9 @@ def test_upload_with_progress_then_picture_in_an_article(
     page.goto(f"{live_server_url}/write/")
     page.fill("#id_title", title)
     page.fill("#id_body", f"The harbour at dusk.\n\n![The harbour at dusk](image:{image_id})\n")
-    page.fill("#id_cover_image_id", image_id)
-    page.click("button[name=save]")
+    # The cover field is hidden (chosen from the picker): set it as the picker would.
+    page.eval_on_selector("#id_cover_image_id", "(input, id) => { input.value = id; }", image_id)
+    page.click("button[name=action][value=publish]")
     page.wait_for_url(f"{live_server_url}/articles/**")
     picture = page.locator("picture", has=page.locator("img[alt='The harbour at dusk']"))
     assert picture.locator("source[type='image/webp']").count() == 1
@@ -129,15 +131,23 @@ def test_the_editor_uploads_inserts_sets_the_cover_and_publishes(
     item = page.locator(f".picker-item[data-image-id='{image_id}']")
     item.wait_for()
 
+    # The picker asks for a description: empty is refused unless marked decorative.
     item.locator("[data-picker-insert]").click()
-    assert page.input_value("#id_body") == f"First paragraph.\n\n![dot](image:{image_id})\n\n"
+    expect(item.locator("[role=alert]")).to_have_text("Describe the image, or mark it decorative.")
+    assert page.input_value("#id_body") == "First paragraph."
+    item.locator("[data-picker-alt]").fill("A [red] dot")
+    item.locator("[data-picker-insert]").click()
+    assert page.input_value("#id_body") == f"First paragraph.\n\n![A \\[red\\] dot](image:{image_id})\n\n"
     item.locator("[data-picker-cover]").click()
     assert page.input_value("#id_cover_image_id") == image_id
+    # The preview shows the picture and the cover thumbnail, rendered by the server.
+    expect(page.locator("[data-preview-body] img[alt='A [red] dot']")).to_have_count(1)
+    expect(page.locator("[data-cover-thumb] img")).to_have_count(1)
 
-    page.click("button[name=save]")
+    page.click("button[name=action][value=publish]")
     page.wait_for_url(f"{live_server_url}/articles/**")
     # A transparent PNG: WebP and PNG renditions, no JPEG.
-    picture = page.locator("picture", has=page.locator("img[alt='dot']"))
+    picture = page.locator("picture", has=page.locator("img[alt='A [red] dot']"))
     assert picture.locator("source[type='image/webp']").count() == 1
     assert ".png" in (picture.locator("img").get_attribute("srcset") or "")
     assert page.locator("meta[property='og:image']").count() == 1
