@@ -144,3 +144,91 @@ class UserPool:
         with _errors("get_user"):
             answer = self.client.get_user(AccessToken=access_token)
         return _profile(answer["Username"], answer.get("UserAttributes", []))
+
+
+@dataclass(frozen=True)
+class PoolUser:
+    username: str
+    display_name: str
+    email: str
+    enabled: bool
+    status: str  # CONFIRMED, UNCONFIRMED, ...
+
+
+class UserAdmin:
+    """What admins do to users in the pool: groups, disable and enable, listing."""
+
+    LIST_PAGE = 60  # ListUsers' maximum page size
+
+    def __init__(self, client: Any = None, *, pool_id: str | None = None) -> None:
+        self.client = client or aws.client("cognito-idp")
+        self.pool_id = pool_id or settings.COGNITO_USER_POOL_ID
+
+    def list_users(self, *, limit: int) -> list[PoolUser]:
+        users: list[PoolUser] = []
+        token: str | None = None
+        with _errors("list_users"):
+            while len(users) < limit:
+                request: dict[str, Any] = {"UserPoolId": self.pool_id, "Limit": min(self.LIST_PAGE, limit)}
+                if token:
+                    request["PaginationToken"] = token
+                answer = self.client.list_users(**request)
+                for user in answer.get("Users", []):
+                    profile = _profile(user["Username"], user.get("Attributes", []))
+                    users.append(
+                        PoolUser(
+                            username=profile.username,
+                            display_name=profile.display_name,
+                            email=profile.email,
+                            enabled=bool(user.get("Enabled", True)),
+                            status=str(user.get("UserStatus", "")),
+                        )
+                    )
+                token = answer.get("PaginationToken")
+                if not token:
+                    break
+        return users[:limit]
+
+    def members(self, group: str) -> set[str]:
+        names: set[str] = set()
+        token: str | None = None
+        with _errors("list_users_in_group"):
+            while True:
+                request: dict[str, Any] = {
+                    "UserPoolId": self.pool_id,
+                    "GroupName": group,
+                    "Limit": self.LIST_PAGE,
+                }
+                if token:
+                    request["NextToken"] = token
+                answer = self.client.list_users_in_group(**request)
+                names.update(user["Username"] for user in answer.get("Users", []))
+                token = answer.get("NextToken")
+                if not token:
+                    return names
+
+    def groups_of(self, username: str) -> set[str]:
+        with _errors("admin_list_groups_for_user"):
+            answer = self.client.admin_list_groups_for_user(UserPoolId=self.pool_id, Username=username)
+        return {group["GroupName"] for group in answer.get("Groups", [])}
+
+    def set_group(self, username: str, *, group: str, member: bool) -> None:
+        with _errors("admin_group"):
+            if member:
+                self.client.admin_add_user_to_group(
+                    UserPoolId=self.pool_id, Username=username, GroupName=group
+                )
+            else:
+                self.client.admin_remove_user_from_group(
+                    UserPoolId=self.pool_id, Username=username, GroupName=group
+                )
+
+    def set_enabled(self, username: str, *, enabled: bool) -> None:
+        with _errors("admin_enable"):
+            if enabled:
+                self.client.admin_enable_user(UserPoolId=self.pool_id, Username=username)
+            else:
+                self.client.admin_disable_user(UserPoolId=self.pool_id, Username=username)
+                # Refresh tokens stop working too; access tokens still verify until they expire,
+                # which is why every request also reads the access decision (accounts.access).
+                self.client.admin_user_global_sign_out(UserPoolId=self.pool_id, Username=username)

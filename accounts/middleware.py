@@ -6,6 +6,7 @@ from collections.abc import Callable
 
 from django.http import HttpRequest, HttpResponse
 
+from accounts.access import identity_current
 from accounts.errors import TokenInvalid
 from accounts.identity import Identity
 from accounts.services import identity_from_access_token
@@ -49,5 +50,6 @@ class IdentityMiddleware:
             request._dont_enforce_csrf_checks = True  # type: ignore[attr-defined]
         else:
             identity = session_identity_load(request.session)
-        request.identity = identity  # type: ignore[attr-defined]
+        # An admin's latest decision (groups, disabled) applies from the next request on.
+        request.identity = identity_current(identity)  # type: ignore[attr-defined]
         return self.get_response(request)

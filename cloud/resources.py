@@ -68,6 +68,19 @@ def tag_count_key(tag: str) -> dict[str, str]:
     return {PK: TAG_COUNTS_PARTITION, SK: tag}
 
 
+def access_key(username: str) -> dict[str, str]:
+    """Return the key of a user's latest access decision (groups, disabled) made by an admin."""
+    return {PK: f"ACCESS#{username}", SK: "ACCESS"}
+
+
+# Pending requests to become an author, in one partition (sort key: the username): one Query lists them.
+ACCESS_REQUESTS_PARTITION = "ACCESS_REQUESTS"
+
+
+def access_request_key(username: str) -> dict[str, str]:
+    return {PK: ACCESS_REQUESTS_PARTITION, SK: username}
+
+
 def owner_partition(user_id: str) -> str:
     return f"USER#{user_id}"
 
