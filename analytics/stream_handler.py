@@ -20,6 +20,7 @@ from typing import Any
 from analytics.events import event_from_record
 from analytics.firehose import BatchWriter, Record, json_line
 from cloud import aws
+from search.stream import search_records_index
 
 logger = logging.getLogger(__name__)
 
@@ -36,6 +37,8 @@ def handle(
         stream_name=stream_name or aws.names().firehose_stream,
     )
     failed = stream_records_deliver(records, writer=writer)
+    # The search index follows the same stream (search/stream.py); the earlier failure is retried.
+    failed = _earliest(failed, search_records_index(records))
     return {"batchItemFailures": [{"itemIdentifier": failed}] if failed else []}
 
 
@@ -69,6 +72,11 @@ def stream_records_deliver(records: Sequence[Mapping[str, Any]], *, writer: Batc
         )
         first_failed = index if first_failed is None else min(first_failed, index)
     return None if first_failed is None else sequences[first_failed]
+
+
+def _earliest(*sequences: str | None) -> str | None:
+    found = [s for s in sequences if s]
+    return min(found, key=int) if found else None
 
 
 def _sequence_number(record: Any) -> str:

@@ -16,6 +16,7 @@ BENCHMARKS = (
     "reports",
     "pageviews",
     "console",
+    "search",
 )
 
 

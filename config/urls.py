@@ -14,6 +14,8 @@ urlpatterns = [
     path("api/", include("blog.api_urls")),
     path("api/", include("uploads.api_urls")),
     path("api/", include("analytics.api_urls")),
+    path("api/", include("search.api_urls")),
+    path("search/", include("search.urls")),
     path("", include("blog.urls")),
 ]
 

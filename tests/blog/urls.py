@@ -7,6 +7,8 @@ urlpatterns = [
     path("accounts/", include("accounts.urls")),
     path("api/", include("accounts.api_urls")),
     path("api/", include("blog.api_urls")),
+    path("api/", include("search.api_urls")),
+    path("search/", include("search.urls")),
     path("", include("blog.urls")),
 ]
 
