@@ -5,7 +5,7 @@ from __future__ import annotations
 import importlib
 from typing import Any
 
-APPS = ("accounts", "blog", "uploads", "analytics")
+APPS = ("accounts", "blog", "uploads", "analytics", "search")
 
 ERROR_SCHEMA = {
     "type": "object",

@@ -1,0 +1,83 @@
+"""The search API in OpenAPI 3 terms (merged into /api/openapi.json by config.openapi)."""
+
+from __future__ import annotations
+
+from typing import Any
+
+from common.openapi import error_response, json_response
+from search.selectors import QUERY_MAX_CHARS, SEARCH_MAX_PAGE, SEARCH_PAGE_SIZE
+
+PATHS: dict[str, Any] = {
+    "/api/search": {
+        "get": {
+            "summary": (
+                f"Published, unexpired articles matching the words of q (titles, bodies, tags), ranked, "
+                f"{SEARCH_PAGE_SIZE} a page; matches highlighted with <mark> in title_html and excerpt_html."
+            ),
+            "tags": ["search"],
+            "parameters": [
+                {
+                    "name": "q",
+                    "in": "query",
+                    "required": True,
+                    "schema": {"type": "string", "minLength": 1, "maxLength": QUERY_MAX_CHARS},
+                },
+                {
+                    "name": "page",
+                    "in": "query",
+                    "required": False,
+                    "schema": {"type": "integer", "minimum": 1, "maximum": SEARCH_MAX_PAGE, "default": 1},
+                },
+            ],
+            "responses": {
+                "200": json_response("SearchPage", "A page of results (empty when nothing matches)."),
+                "400": error_response("No q, q too long, a page out of range, or an unknown parameter."),
+            },
+        }
+    }
+}
+
+SCHEMAS: dict[str, Any] = {
+    "SearchResult": {
+        "type": "object",
+        "required": [
+            "id",
+            "slug",
+            "url",
+            "title",
+            "excerpt",
+            "title_html",
+            "excerpt_html",
+            "author",
+            "score",
+        ],
+        "properties": {
+            "id": {"type": "string"},
+            "slug": {"type": "string"},
+            "url": {"type": "string"},
+            "title": {"type": "string"},
+            "excerpt": {"type": "string"},
+            "title_html": {"type": "string", "description": "The title, escaped, matches in <mark>."},
+            "excerpt_html": {"type": "string", "description": "The excerpt, escaped, matches in <mark>."},
+            "author": {
+                "type": "object",
+                "required": ["id", "name"],
+                "properties": {"id": {"type": "string"}, "name": {"type": "string"}},
+            },
+            "published_at": {"type": "string"},
+            "score": {"type": "integer"},
+            "matched_terms": {"type": "integer"},
+        },
+    },
+    "SearchPage": {
+        "type": "object",
+        "required": ["query", "terms", "page", "next_page", "articles"],
+        "properties": {
+            "query": {"type": "string"},
+            "terms": {"type": "array", "items": {"type": "string"}},
+            "page": {"type": "integer"},
+            "next_page": {"type": ["integer", "null"]},
+            "articles": {"type": "array", "items": {"$ref": "#/components/schemas/SearchResult"}},
+        },
+    },
+}
