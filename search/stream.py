@@ -31,7 +31,7 @@ SEARCHED_FIELDS = (
     "author_name",
     "expires_at",
     "status",
-    "publish_at",
+    "published_at",
 )
 FINDABLE_STATUSES = (None, "published", "scheduled")  # no status: written before drafts existed
 
@@ -81,7 +81,8 @@ def document_from_image(image: Mapping[str, Any]) -> Document | None:
         author_name=str(_value(image, "author_name") or ""),
         published_at=str(_value(image, "published_at") or ""),
         expires_at=int(expires_at),
-        visible_from=_epoch(_value(image, "publish_at")),
+        # A scheduled article (published_at in the future) is found from its publication on.
+        visible_from=_epoch(_value(image, "published_at")),
     )
 
 

@@ -205,3 +205,21 @@ def test_stream_handler_feeds_the_index(publish: Publish, local_stack: object) -
     answer = stream_handler.handle({"Records": records}, None)
     assert answer == {"batchItemFailures": []}
     assert [r.article_id for r in article_search(query=word).results] == [article.id]
+
+
+def test_drafts_and_scheduled_articles_are_not_found_until_public(author: Identity, drain: Drain) -> None:
+    from datetime import UTC, datetime, timedelta
+
+    word = unique("manatee")
+    draft = services.article_publish(author=author, title=f"Draft {word}", body="Not yet.", status="draft")
+    drain()
+    assert article_search(query=word).results == []
+    later = datetime.now(UTC) + timedelta(hours=2)
+    scheduled = services.article_publish(
+        author=author, title=f"Scheduled {word}", body="Soon.", publish_at=later
+    )
+    drain()
+    assert article_search(query=word).results == []
+    found = article_search(query=word, now=later.timestamp() + 1)
+    assert [r.article_id for r in found.results] == [scheduled.id]
+    assert draft.id not in {r.article_id for r in found.results}
