@@ -12,6 +12,7 @@ from typing import Any
 
 from cloud.resources import ResourceNames
 from common.coldstart import collect_rarely_until_first_response
+from common.library_logs import library_loggers
 
 collect_rarely_until_first_response()
 
@@ -206,5 +207,5 @@ LOGGING = {
     "formatters": {"json": {"()": "common.logging.JsonFormatter"}},
     "handlers": {"console": {"class": "logging.StreamHandler", "formatter": "json"}},
     "root": {"handlers": ["console"], "level": os.environ.get("LOG_LEVEL", "INFO")},
-    "loggers": {"django.server": {"level": "WARNING"}},
+    "loggers": {"django.server": {"level": "WARNING"}, **library_loggers()},
 }

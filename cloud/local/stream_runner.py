@@ -425,12 +425,13 @@ def run(stop: threading.Event, **options: Any) -> None:
 
 
 def main() -> int:
+    from common.library_logs import quiet_libraries
     from common.logging import JsonFormatter  # structured lines, as the Lambda would log them
 
     console = logging.StreamHandler()
     console.setFormatter(JsonFormatter())
     logging.basicConfig(level=logging.INFO, handlers=[console])
-    logging.getLogger("botocore").setLevel(logging.WARNING)  # not a line per credentials lookup
+    quiet_libraries()
     stop = threading.Event()
     for signum in (signal.SIGINT, signal.SIGTERM):
         signal.signal(signum, lambda *_: stop.set())
