@@ -9,6 +9,7 @@ from datetime import UTC, datetime
 
 from common.errors import UserError
 from common.validation import control_characters_problem, whole_number
+from uploads.references import image_id_valid
 
 # --- Limits, each next to its reason -------------------------------------------------------------
 TITLE_MAX_CHARS = 200  # fits a heading, a feed entry and an OpenGraph title
@@ -20,7 +21,6 @@ EXPIRY_MIN_DAYS, EXPIRY_MAX_DAYS = 1, 365  # the table's TTL keeps the blog fres
 SLUG_MAX_CHARS = 80  # readable URLs; the suffix for uniqueness comes on top
 EXCERPT_MAX_CHARS = 240  # two or three lines on the home page and in the feed
 PAGE_SIZE = 20  # articles per page on the home page, author pages and the API
-IMAGE_ID_PATTERN = re.compile(r"^[A-Za-z0-9_-]{1,64}$")  # ids minted by uploads/ (uuid hex)
 USER_ID_PATTERN = re.compile(r"^[\w.@+-]{1,128}$")  # Cognito usernames
 ARTICLE_ID_PATTERN = re.compile(r"^[0-9a-f]{32}$")  # uuid4 hex, minted by article_publish
 TAGS_MAX = 8  # enough to file an article; each tag costs two items in every publishing transaction
@@ -224,7 +224,7 @@ def validate_expiry(value: object) -> tuple[int | None, str | None]:
 def validate_image_id(value: object) -> tuple[str | None, str | None]:
     if value is None or value == "":
         return None, None
-    if not isinstance(value, str) or not IMAGE_ID_PATTERN.match(value):
+    if not isinstance(value, str) or not image_id_valid(value):
         return None, "Not an image id."
     return value, None
 

@@ -9,9 +9,11 @@ self-link, and make the table of contents of long articles. Fenced code with a l
 highlighted on the server by Pygments (imported on first use), with classes only: the colours are
 in static/css/site.css, no inline style reaches the page.
 
-Images: ``![alt](image:IMAGE_ID)`` becomes the ``<picture>`` markup that ``picture`` returns (trusted
-HTML from uploads/), inserted AFTER sanitising through a placeholder whose nonce the author cannot
-guess. Every other image (remote URLs: tracking pixels, mixed content) is dropped.
+Images: ``![alt](image:IMAGE_ID)``, or reference-style ``![alt][r]`` with ``[r]: image:IMAGE_ID``
+(uploads/references.py defines ids and references once), becomes the ``<picture>`` markup that
+``picture`` returns (trusted HTML from uploads/), inserted AFTER sanitising through a placeholder
+whose nonce the author cannot guess. Every other image (remote URLs: tracking pixels, mixed
+content) is dropped.
 """
 
 from __future__ import annotations
@@ -33,11 +35,11 @@ if TYPE_CHECKING:
     from markdown_it.rules_core import StateCore
     from markdown_it.token import Token
 
-from blog.domain import EXCERPT_MAX_CHARS, IMAGE_ID_PATTERN
+from blog.domain import EXCERPT_MAX_CHARS
+from uploads.references import image_id_from_destination
 
 PictureRenderer = Callable[[str, str], str | None]  # (image_id, alt) -> trusted HTML or None
 
-IMAGE_SCHEME = "image:"
 ALLOWED_TAGS = {
     *("p", "br", "hr", "h1", "h2", "h3", "h4", "h5", "h6", "blockquote"),
     *("strong", "em", "del", "s", "code", "pre", "ul", "ol", "li", "a", "span"),
@@ -61,8 +63,8 @@ def _image_rule(self: Any, tokens: Sequence[Token], idx: int, options: Any, env:
     token = tokens[idx]
     src = str(token.attrGet("src") or "")
     images: list[tuple[str, str]] | None = env.get("images")
-    image_id = src[len(IMAGE_SCHEME) :] if src.startswith(IMAGE_SCHEME) else ""
-    if images is None or not IMAGE_ID_PATTERN.match(image_id):
+    image_id = image_id_from_destination(src)
+    if images is None or image_id is None:
         return ""
     alt = self.renderInlineAsText(token.children or [], options, env)
     images.append((image_id, alt))
@@ -310,7 +312,11 @@ def excerpt(text: str, *, max_chars: int = EXCERPT_MAX_CHARS) -> str:
 
 
 def image_ids(text: str) -> list[str]:
-    """Return the ids of the ``image:`` pictures in ``text``, in order."""
+    """Return the ids of the ``image:`` pictures in ``text``, in order, inline or reference-style.
+
+    The renderer's own rule finds them, so what the guard against deleting a shown image counts is
+    exactly what pages show (uploads.selectors.image_used_by).
+    """
     images: list[tuple[str, str]] = []
     _parser().render(text, {"images": images, "nonce": "x"})
     return [image_id for image_id, _ in images]

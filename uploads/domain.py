@@ -9,13 +9,13 @@ from dataclasses import dataclass, field
 from cloud.resources import RAW_UPLOAD_PREFIX
 from common.errors import UserError
 from common.validation import control_characters_problem, whole_number
+from uploads.references import IMAGE_ID_PATTERN
 
 # --- Limits, each next to its reason ----------------------------------------------------------
 MAX_BYTES = 20 * 1024 * 1024  # the presigned POST's limit; checked again: the emulator ignores policies
 UPLOAD_EXPIRY_SECONDS = 300  # long enough to send 20 MB on a slow line; a leaked form dies soon
 FILENAME_MAX_CHARS = 100  # readable in a list; S3 keys allow 1024 bytes in all
 ACCEPTED_CONTENT_TYPES = ("image/jpeg", "image/png", "image/webp", "image/gif")  # what renditions decode
-IMAGE_ID_PATTERN = re.compile(r"^[0-9a-f]{32}$")  # uuid4 hex, minted by image_create_upload
 LIST_LIMIT = 100  # a page of "My images"
 
 STATUS_PROCESSING = "processing"

@@ -2,10 +2,14 @@
 
 from __future__ import annotations
 
+import time
 from typing import Any
 
+from blog.markdown import image_ids
+from cloud.resources import TTL_ATTRIBUTE
 from uploads import storage
 from uploads.domain import LIST_LIMIT, ImageNotFound, ImageRecord
+from uploads.references import image_reference
 from uploads.repository import ImageRepository
 
 
@@ -22,6 +26,24 @@ def image_list_of(*, owner_id: str, repository: ImageRepository | None = None) -
     return (repository or ImageRepository()).list_by_owner(owner_id, limit=LIST_LIMIT)
 
 
+def image_used_by(*, image: ImageRecord, repository: ImageRepository | None = None) -> list[str]:
+    """Return the titles of the owner's articles that show ``image``: as cover, or in the body.
+
+    The body's references are the ones the page renders (inline or reference-style Markdown,
+    uploads/references.py); expired articles are no longer shown and do not count.
+    """
+    repository = repository or ImageRepository()
+    titles = []
+    now = time.time()
+    for article in repository.owner_articles(image.owner_id):
+        if article.get(TTL_ATTRIBUTE) is not None and float(article[TTL_ATTRIBUTE]) <= now:
+            continue  # expired: no longer shown, DynamoDB deletes it late
+        body = str(article.get("body", ""))
+        if article.get("cover_image_id") == image.id or image.id in image_ids(body):
+            titles.append(str(article.get("title") or article.get("slug") or "an untitled article"))
+    return titles
+
+
 def image_as_json(image: ImageRecord) -> dict[str, Any]:
     """Return what the API and the pages' scripts show of an image (never the owner's email)."""
     return {
@@ -34,7 +56,7 @@ def image_as_json(image: ImageRecord) -> dict[str, Any]:
         "height": image.height or None,
         "bytes": image.bytes or None,
         "created_at": image.created_at,
-        "markdown": f"![{image.filename.rsplit('.', 1)[0]}](image:{image.id})",
+        "markdown": f"![{image.filename.rsplit('.', 1)[0]}]({image_reference(image.id)})",
         "renditions": [
             {
                 "width": r.width,

@@ -3,15 +3,12 @@
 from __future__ import annotations
 
 import logging
-import re
-import time
 import uuid
 from dataclasses import dataclass
 from datetime import UTC, datetime
 from typing import Any
 
 from cloud import aws
-from cloud.resources import TTL_ATTRIBUTE
 from common import ratelimit
 from uploads import selectors, storage
 from uploads.domain import (
@@ -166,21 +163,6 @@ def _read_upload(key: str) -> bytes:
     return storage.object_read(key)
 
 
-def image_used_by(*, image: ImageRecord, repository: ImageRepository | None = None) -> list[str]:
-    """Return the titles of the owner's articles that show ``image`` (as cover or in the body)."""
-    repository = repository or ImageRepository()
-    reference = re.compile(rf"\(\s*image:{re.escape(image.id)}\s*[)\s]")
-    titles = []
-    now = time.time()
-    for article in repository.owner_articles(image.owner_id):
-        if article.get(TTL_ATTRIBUTE) is not None and float(article[TTL_ATTRIBUTE]) <= now:
-            continue  # expired: no longer shown, DynamoDB deletes it late
-        body = str(article.get("body", ""))
-        if article.get("cover_image_id") == image.id or reference.search(body):
-            titles.append(str(article.get("title") or article.get("slug") or "an untitled article"))
-    return titles
-
-
 def image_delete(*, image_id: str, owner_id: str, repository: ImageRepository | None = None) -> None:
     """Delete the image's record, renditions and upload; refuse while an article shows it.
 
@@ -188,7 +170,7 @@ def image_delete(*, image_id: str, owner_id: str, repository: ImageRepository | 
     """
     repository = repository or ImageRepository()
     image = selectors.image_get_of(image_id=image_id, owner_id=owner_id, repository=repository)
-    used_by = image_used_by(image=image, repository=repository)
+    used_by = selectors.image_used_by(image=image, repository=repository)
     if used_by:
         raise ImageInUse(used_by)
     # The record goes first: a processor still at work then sees ImageGone and cleans up after itself.

@@ -9,6 +9,11 @@ import pytest
 
 from blog.markdown import excerpt, image_ids, plain_text, render_markdown
 
+# Image ids as uploads/ mints them (uuid4 hex, uploads/references.py).
+CAT, DOG = "ca7" * 10 + "01", "d06" * 10 + "02"
+MISSING, ABC = "e" * 32, "a" * 32
+ONE, TWO = "1" * 32, "2" * 32
+
 XSS_PAYLOADS = [
     "<script>alert(1)</script>",
     '<img src=x onerror="alert(1)">',
@@ -24,7 +29,7 @@ XSS_PAYLOADS = [
     '<div style="background:url(javascript:alert(1))">x</div>',
     '<a href="x" onclick="alert(1)">x</a>',
     "![x](javascript:alert(1))",
-    '![x"onerror="alert(1)](image:abc)',
+    f'![x"onerror="alert(1)](image:{ABC})',
     "<math><mtext><table><mglyph><style><img src=x onerror=alert(1)>",
     "`<script>alert(1)</script>`",
     "<!-- <script>alert(1)</script> -->",
@@ -116,35 +121,44 @@ def test_image_ids_become_pictures_after_sanitising() -> None:
         calls.append((image_id, alt))
         return f'<picture><img src="/media/{image_id}.webp" alt="{alt}"></picture>'
 
-    html = render_markdown("Look: ![A *cat*](image:cat-1) and ![dog](image:dog_2)", picture=picture)
-    assert calls == [("cat-1", "A cat"), ("dog_2", "dog")]
-    assert '<picture><img src="/media/cat-1.webp" alt="A cat"></picture>' in html
+    html = render_markdown(f"Look: ![A *cat*](image:{CAT}) and ![dog](image:{DOG})", picture=picture)
+    assert calls == [(CAT, "A cat"), (DOG, "dog")]
+    assert f'<picture><img src="/media/{CAT}.webp" alt="A cat"></picture>' in html
 
 
 def test_unknown_or_external_images_are_dropped() -> None:
     html = render_markdown(
-        "![a](image:missing) ![b](https://tracker.example/pixel.gif) ![c](image:bad id)",
+        f"![a](image:{MISSING}) ![b](https://tracker.example/pixel.gif) ![c](image:bad id)",
         picture=lambda image_id, alt: None,
     )
     assert "<img" not in html
     assert "tracker" not in html
-    assert "missing" not in html
+    assert MISSING not in html
 
 
 def test_images_are_dropped_without_a_renderer() -> None:
-    assert "<img" not in render_markdown("![a](image:abc)")
+    assert "<img" not in render_markdown(f"![a](image:{ABC})")
 
 
 def test_placeholder_cannot_be_forged() -> None:
     # The placeholder carries a fresh random nonce per render: typing one in gets nothing.
     forged = "BLOGIMAGE00000000000000000000000000000000N0E"
-    html = render_markdown(f"{forged} ![a](image:abc)", picture=lambda i, a: "<picture></picture>")
+    html = render_markdown(f"{forged} ![a](image:{ABC})", picture=lambda i, a: "<picture></picture>")
     assert forged in html
     assert html.count("<picture>") == 1
 
 
 def test_image_ids_lists_the_pictures() -> None:
-    assert image_ids("![a](image:one) text ![b](https://x/y.png) ![c](image:two)") == ["one", "two"]
+    assert image_ids(f"![a](image:{ONE}) text ![b](https://x/y.png) ![c](image:{TWO})") == [ONE, TWO]
+
+
+def test_reference_style_images_are_pictures_too() -> None:
+    """``![pic][r]`` with ``[r]: image:<id>`` is the same image as ``![pic](image:<id>)``."""
+    image_id = "5" * 32
+    body = f'A ![pic][r] and ![same][].\n\n[r]: image:{image_id}\n[same]: <image:{image_id}> "title"'
+    assert image_ids(body) == [image_id, image_id]
+    html = render_markdown(body, picture=lambda i, a: f"<picture>{i}</picture>")
+    assert html.count(f"<picture>{image_id}</picture>") == 2
 
 
 def test_plain_text_strips_markup() -> None:

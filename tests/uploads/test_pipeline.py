@@ -224,6 +224,19 @@ def test_delete_refused_while_an_article_shows_the_image(uploaded: Uploaded, own
     assert ImageRepository().get(body_ticket.image.id).is_ready
 
 
+def test_delete_refused_while_a_reference_style_image_shows_it(uploaded: Uploaded, owner_id: str) -> None:
+    """``![pic][r]`` with ``[r]: image:<id>`` renders the image: deleting it would break the article."""
+    ticket, message = uploaded(images.tiny(), content_type="image/png")
+    handle(sqs_event(message))
+    body = f"A dot: ![a tiny dot][dot].\n\n[dot]: image:{ticket.image.id}\n"
+    put_article(owner_id=owner_id, title="By reference", body=body)
+
+    with pytest.raises(ImageInUse) as refused:
+        services.image_delete(image_id=ticket.image.id, owner_id=owner_id)
+    assert refused.value.articles == ["By reference"]
+    assert ImageRepository().get(ticket.image.id).is_ready
+
+
 def test_every_record_of_a_message_is_handled(uploaded: Uploaded) -> None:
     """The seed handled only ``Records[0]``; a notification may carry several."""
     first, first_message = uploaded(images.tiny(), content_type="image/png")
