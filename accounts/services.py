@@ -77,19 +77,29 @@ def user_sign_in(*, username: str, password: str, client: str, pool: UserPool | 
 
 
 def identity_from_access_token(token: str, *, pool: UserPool | None = None) -> Identity:
-    """Return the identity of a Bearer access token; raise ``TokenInvalid`` when it must not be trusted."""
+    """Return the identity of a Bearer access token; raise ``TokenInvalid`` when it must not be trusted.
+
+    A signature says who issued the token, not whether Cognito still honours it: every call asks
+    Cognito (GetUser, one call per API request with a token), so a token revoked by GlobalSignOut,
+    or a disabled user's, stops working at the very next request. Before, the answer was cached for
+    five minutes per user and a revoked token kept working that long. Only when Cognito cannot
+    answer at all does a well-signed token pass unchecked (with the last known display name), so an
+    outage of Cognito does not sign every author out; that is logged.
+    """
     claims = access_token_verify(token)
     key = _display_name_cache_key(claims.username)
-    display_name = cache.get(key)
-    if display_name is None:
-        try:
-            display_name = (pool or UserPool()).profile_from_access_token(token).display_name
-        except errors.InvalidCredentials:
-            # A well-signed token Cognito no longer honours: signed out everywhere, or disabled.
-            raise TokenInvalid("The access token has been revoked: sign in again.") from None
-        except errors.AccountServiceUnavailable:
-            return identity_from_claims(claims, display_name=claims.username)  # degrade, do not cache
-        cache.set(key, display_name, DISPLAY_NAME_CACHE_SECONDS)
+    try:
+        display_name = (pool or UserPool()).profile_from_access_token(token).display_name
+    except errors.InvalidCredentials:
+        # A well-signed token Cognito no longer honours: signed out everywhere, or disabled.
+        cache.delete(key)
+        raise TokenInvalid("The access token has been revoked: sign in again.") from None
+    except errors.AccountServiceUnavailable:
+        logger.warning(
+            "token revocation unchecked: Cognito did not answer", extra={"user_id": claims.username}
+        )
+        return identity_from_claims(claims, display_name=cache.get(key) or claims.username)
+    cache.set(key, display_name, DISPLAY_NAME_CACHE_SECONDS)
     return identity_from_claims(claims, display_name=display_name)
 
 

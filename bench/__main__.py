@@ -11,6 +11,7 @@ BENCHMARKS = (
     "coldstart",
     "package",
     "likes",
+    "like_client",
     "renditions",
     "stream",
     "reports",

@@ -18,6 +18,7 @@ from django.urls import reverse
 
 from accounts.decorators import api_identity_required
 from accounts.identity import request_identity
+from accounts.middleware import client_address
 from blog import selectors, services
 from blog.domain import (
     STATUS_DRAFT,
@@ -29,7 +30,7 @@ from blog.domain import (
     NotLiked,
     normalise_tag,
 )
-from blog.readers import reader_from_request, visitor_cookie_set
+from blog.readers import like_page_token_check, reader_from_request, visitor_cookie_set
 from cloud.resources import GROUP_AUTHORS
 from common.api import api_view, json_body
 from common.errors import ValidationFailed
@@ -148,9 +149,12 @@ def _like_response(result: LikeResult, token: str) -> HttpResponse:
 
 
 def _like(request: HttpRequest, article_id: str) -> HttpResponse:
+    like_page_token_check(request, article_id=article_id)
     reader, token = reader_from_request(request)
     try:
-        result = services.article_like(article_id=article_id, reader=reader)
+        result = services.article_like(
+            article_id=article_id, reader=reader, client_address=client_address(request)
+        )
     except AlreadyLiked:
         # Liking twice is not an error the reader can act on: answer with the state as it is.
         result = LikeResult(liked=True, like_count=selectors.article_like_count(article_id=article_id))
@@ -160,7 +164,9 @@ def _like(request: HttpRequest, article_id: str) -> HttpResponse:
 def _unlike(request: HttpRequest, article_id: str) -> HttpResponse:
     reader, token = reader_from_request(request)
     try:
-        result = services.article_unlike(article_id=article_id, reader=reader)
+        result = services.article_unlike(
+            article_id=article_id, reader=reader, client_address=client_address(request)
+        )
     except NotLiked:
         result = LikeResult(liked=False, like_count=selectors.article_like_count(article_id=article_id))
     return _like_response(result, token)

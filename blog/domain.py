@@ -77,6 +77,11 @@ class AlreadyLiked(BlogError):
     message = "You already like this article."
 
 
+class PageNotLoaded(BlogError):
+    status, code = 403, "page_not_loaded"
+    message = "Open the article's page to like it (reload it if it has been open for over an hour)."
+
+
 class NotLiked(BlogError):
     status, code = 409, "not_liked"
     message = "You do not like this article."

@@ -30,6 +30,13 @@ CSRF_HEADER = {
     "description": "The csrftoken cookie's value: the visitor cookie is sent by the browser on its own.",
     "schema": {"type": "string"},
 }
+PAGE_TOKEN_HEADER = {
+    "name": "X-Page-Token",
+    "in": "header",
+    "required": True,
+    "description": "The article page's page_token (valid one hour): a like needs the page, loaded lately.",
+    "schema": {"type": "string"},
+}
 
 CURSOR = {
     "name": "cursor",
@@ -144,11 +151,14 @@ PATHS: dict[str, Any] = {
         "post": {
             "summary": "Like the article, once per visitor (visitor cookie; set on first use). Idempotent.",
             "tags": ["likes"],
+            "parameters": [PAGE_TOKEN_HEADER],
             "responses": {
                 "200": json_response("LikeState", "Liked; the new count."),
-                "403": error_response("CSRF token missing or incorrect."),
+                "403": error_response(
+                    "CSRF token missing or incorrect, or no fresh page token (page_not_loaded)."
+                ),
                 "404": error_response("No such article."),
-                "429": error_response("Too many likes from this visitor."),
+                "429": error_response("Too many likes from this visitor or from its address."),
             },
         },
         "delete": {
@@ -158,7 +168,7 @@ PATHS: dict[str, Any] = {
                 "200": json_response("LikeState", "Not liked; the new count."),
                 "403": error_response("CSRF token missing or incorrect."),
                 "404": error_response("No such article."),
-                "429": error_response("Too many likes from this visitor."),
+                "429": error_response("Too many likes from this visitor or from its address."),
             },
         },
     },

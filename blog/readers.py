@@ -3,9 +3,10 @@
 from __future__ import annotations
 
 from django.conf import settings
+from django.core import signing
 from django.http import HttpRequest, HttpResponse
 
-from blog.domain import Reader
+from blog.domain import PageNotLoaded, Reader
 from blog.visitors import (
     country_from_headers,
     device_from_headers,
@@ -16,6 +17,9 @@ from blog.visitors import (
 
 COOKIE_SALT = "blog.visitor"
 COOKIE_MAX_AGE = 60 * 60 * 24 * 365 * 2  # two years: a returning reader is still the same visitor
+PAGE_TOKEN_SALT = "blog.like-page"  # noqa: S105 - a signing namespace, not a secret
+PAGE_TOKEN_MAX_AGE = 60 * 60  # an hour to read and like; a harvested token is soon worthless
+PAGE_TOKEN_HEADER = "X-Page-Token"  # noqa: S105 - sent by the page's script; the form posts page_token
 
 
 def _token(request: HttpRequest) -> str | None:
@@ -55,3 +59,19 @@ def visitor_cookie_set(response: HttpResponse, token: str) -> None:
         samesite="Lax",
         secure=settings.SESSION_COOKIE_SECURE,
     )
+
+
+def like_page_token(*, article_id: str) -> str:
+    """Return the token the article page carries: a like needs a page of that article, loaded lately."""
+    return signing.TimestampSigner(salt=PAGE_TOKEN_SALT).sign(article_id)
+
+
+def like_page_token_check(request: HttpRequest, *, article_id: str) -> None:
+    """Raise ``PageNotLoaded`` (403) unless the request carries a fresh page token of ``article_id``."""
+    token = request.headers.get(PAGE_TOKEN_HEADER) or request.POST.get("page_token") or ""
+    try:
+        signed = signing.TimestampSigner(salt=PAGE_TOKEN_SALT).unsign(token, max_age=PAGE_TOKEN_MAX_AGE)
+    except signing.BadSignature:  # also SignatureExpired
+        raise PageNotLoaded() from None
+    if signed != article_id:
+        raise PageNotLoaded()

@@ -51,6 +51,13 @@ logger = logging.getLogger(__name__)
 LIKE_LIMIT, LIKE_WINDOW_SECONDS = 30, 60
 # Concurrent edits of one article (two tabs, autosave) are rare: retry on the new version a few times.
 EDIT_ATTEMPTS = 4
+# A fresh cookie is a fresh visitor, so likes are also limited by the client's address (hashed,
+# kept for the window only): one address may add LIKE_ADDRESS_ARTICLE_LIMIT likes to one article
+# an hour (a household or an office behind one address), and LIKE_ADDRESS_LIMIT likes a minute in
+# all. Settings BLOG_LIKE_ADDRESS_LIMIT / BLOG_LIKE_ADDRESS_ARTICLE_LIMIT override them (test suites
+# that like from 127.0.0.1 all day).
+LIKE_ADDRESS_LIMIT, LIKE_ADDRESS_WINDOW_SECONDS = 20, 60
+LIKE_ADDRESS_ARTICLE_LIMIT, LIKE_ADDRESS_ARTICLE_WINDOW_SECONDS = 5, 60 * 60
 
 
 class _Unchanged:
@@ -368,12 +375,44 @@ def article_delete(
     raise EditConflict()
 
 
+def like_rate_limit(*, article_id: str, reader: Reader, client_address: str | None, now: float) -> None:
+    """Count one like or unlike of the visitor and of its address; raise RateLimited (429) past a limit.
+
+    ``client_address`` is None only for calls that come from no client (benchmarks, demo content).
+    """
+    ratelimit.hit("like", reader.visitor_hash, limit=LIKE_LIMIT, per_seconds=LIKE_WINDOW_SECONDS, now=now)
+    if client_address is None:
+        return
+    key = settings.VISITOR_HASH_KEY
+    ratelimit.hit(
+        "like-address",
+        ratelimit.subject_hash(client_address, key=key),
+        limit=getattr(settings, "BLOG_LIKE_ADDRESS_LIMIT", LIKE_ADDRESS_LIMIT),
+        per_seconds=LIKE_ADDRESS_WINDOW_SECONDS,
+        now=now,
+    )
+    ratelimit.hit(
+        "like-address-article",
+        ratelimit.subject_hash(client_address, article_id, key=key),
+        limit=getattr(settings, "BLOG_LIKE_ADDRESS_ARTICLE_LIMIT", LIKE_ADDRESS_ARTICLE_LIMIT),
+        per_seconds=LIKE_ADDRESS_ARTICLE_WINDOW_SECONDS,
+        now=now,
+    )
+
+
 def article_like(
-    *, article_id: str, reader: Reader, now: datetime | None = None, repository: LikeRepository | None = None
+    *,
+    article_id: str,
+    reader: Reader,
+    client_address: str | None = None,
+    now: datetime | None = None,
+    repository: LikeRepository | None = None,
 ) -> LikeResult:
     """Like an article once per visitor; raise AlreadyLiked, ArticleNotFound or RateLimited (429)."""
     moment = _now(now)
-    ratelimit.hit("like", reader.visitor_hash, limit=LIKE_LIMIT, per_seconds=LIKE_WINDOW_SECONDS)
+    like_rate_limit(
+        article_id=article_id, reader=reader, client_address=client_address, now=moment.timestamp()
+    )
     article = article_get(article_id=article_id, now=moment.timestamp())
     repository = repository or LikeRepository()
     repository.add(article=article, reader=reader, created_at=moment, now=int(moment.timestamp()))
@@ -382,11 +421,18 @@ def article_like(
 
 
 def article_unlike(
-    *, article_id: str, reader: Reader, now: datetime | None = None, repository: LikeRepository | None = None
+    *,
+    article_id: str,
+    reader: Reader,
+    client_address: str | None = None,
+    now: datetime | None = None,
+    repository: LikeRepository | None = None,
 ) -> LikeResult:
     """Take a like back; raise NotLiked, ArticleNotFound or RateLimited (429)."""
     moment = _now(now)
-    ratelimit.hit("like", reader.visitor_hash, limit=LIKE_LIMIT, per_seconds=LIKE_WINDOW_SECONDS)
+    like_rate_limit(
+        article_id=article_id, reader=reader, client_address=client_address, now=moment.timestamp()
+    )
     article_get(article_id=article_id, now=moment.timestamp())
     repository = repository or LikeRepository()
     repository.remove(article_id=article_id, visitor_hash=reader.visitor_hash, now=int(moment.timestamp()))

@@ -20,6 +20,7 @@ from django.views.decorators.http import require_http_methods, require_POST, req
 
 from accounts.decorators import author_required
 from accounts.identity import Identity
+from accounts.middleware import client_address
 from blog import reading, selectors, services
 from blog.cache import RenderedList, latest_html_get, latest_html_set
 from blog.context_processors import site
@@ -35,9 +36,16 @@ from blog.domain import (
     InvalidCursor,
     NotAllowed,
     NotLiked,
+    PageNotLoaded,
 )
 from blog.forms import ACTIONS, ArticleForm
-from blog.readers import reader_from_request, visitor_cookie_set, visitor_hash_of
+from blog.readers import (
+    like_page_token,
+    like_page_token_check,
+    reader_from_request,
+    visitor_cookie_set,
+    visitor_hash_of,
+)
 from common.ratelimit import RateLimited
 from uploads import pictures
 
@@ -159,6 +167,7 @@ def article_detail(request: HttpRequest, slug: str) -> HttpResponse:
             request, article=article, url=canonical_url, image=og_image, words=rendered.words
         ),
         "liked": liked,
+        "like_page_token": like_page_token(article_id=article.id),
         "can_edit": identity is not None and identity.user_id == article.author_id,
         "can_delete": identity is not None and (identity.user_id == article.author_id or identity.is_admin),
     }
@@ -201,15 +210,17 @@ def article_like(request: HttpRequest, slug: str) -> HttpResponse:
     if action not in ("like", "unlike"):
         return _error(request, "Choose like or unlike.", status=400)
     reader, token = reader_from_request(request)
+    address = client_address(request)
     try:
         if action == "like":
-            services.article_like(article_id=article.id, reader=reader)
+            like_page_token_check(request, article_id=article.id)
+            services.article_like(article_id=article.id, reader=reader, client_address=address)
         else:
-            services.article_unlike(article_id=article.id, reader=reader)
+            services.article_unlike(article_id=article.id, reader=reader, client_address=address)
     except (AlreadyLiked, NotLiked):
         pass  # the page shows the state as it is
-    except RateLimited as error:
-        return _error(request, error.message, status=429)
+    except (RateLimited, PageNotLoaded) as error:
+        return _error(request, error.message, status=error.status)
     except ArticleNotFound:
         raise Http404("No such article.") from None
     response = redirect("blog:article", slug=article.slug)

@@ -93,6 +93,22 @@ def _demo_sign_ins_are_not_rate_limited(request: pytest.FixtureRequest) -> Itera
         yield
 
 
+@pytest.fixture(autouse=True)
+def _likes_from_one_address_are_not_limited(request: pytest.FixtureRequest) -> Iterator[None]:
+    """Let tests like from 127.0.0.1 as often as they need.
+
+    Every page, API and browser test likes from the same address, far more often than the
+    per-address like limits allow; tests marked ``address_limits`` keep them (tests/blog/test_like_limits.py).
+    """
+    if request.node.get_closest_marker("address_limits"):
+        yield
+        return
+    from django.test import override_settings
+
+    with override_settings(BLOG_LIKE_ADDRESS_LIMIT=10_000, BLOG_LIKE_ADDRESS_ARTICLE_LIMIT=10_000):
+        yield
+
+
 @pytest.fixture
 def page(browser: Any) -> Iterator[Any]:
     """A page in a fresh browser context (its own cookies: a new visitor)."""

@@ -9,6 +9,7 @@
   var action = form.querySelector("input[name=action]");
   var errorBox = form.querySelector(".like-error");
   var token = form.querySelector("input[name=csrfmiddlewaretoken]").value;
+  var pageToken = form.querySelector("input[name=page_token]").value; // a like needs this page
 
   function show(liked, likeCount) {
     form.dataset.liked = liked ? "true" : "false";
@@ -27,7 +28,7 @@
     fetch(form.dataset.api, {
       method: liked ? "DELETE" : "POST",
       credentials: "same-origin",
-      headers: { "X-CSRFToken": token, "Accept": "application/json" }
+      headers: { "X-CSRFToken": token, "X-Page-Token": pageToken, "Accept": "application/json" }
     }).then(function (response) {
       return response.json().then(function (body) { return { ok: response.ok, body: body }; });
     }).then(function (result) {

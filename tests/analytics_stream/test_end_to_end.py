@@ -38,8 +38,11 @@ def test_publish_and_like_through_the_app_reach_the_lake(lake: Lake, tmp_path: P
     article = services.article_publish(
         author=author, title=f"Change capture {uuid.uuid4().hex[:8]}", body="Every change reaches the lake."
     )
+    from blog.readers import like_page_token
+
     response = Client().post(
         f"/api/articles/{article.id}/like",
+        HTTP_X_PAGE_TOKEN=like_page_token(article_id=article.id),
         HTTP_CLOUDFRONT_VIEWER_COUNTRY="JP",
         HTTP_CLOUDFRONT_IS_TABLET_VIEWER="true",
         HTTP_X_FORWARDED_FOR="203.0.113.7",

@@ -93,6 +93,16 @@ def csrf_token(client: Client, url: str = "/") -> str:
     return client.cookies[settings.CSRF_COOKIE_NAME].value
 
 
+def page_token(client: Client, slug: str) -> str:
+    """Load the article's page as a reader would; return the page token its like form carries."""
+    import re
+
+    html = client.get(f"/articles/{slug}/").content.decode()
+    match = re.search(r'name="page_token" value="([^"]+)"', html)
+    assert match, "the article page carries no page token"
+    return match.group(1)
+
+
 def _access_token(stack: LocalStack, username: str, password: str) -> str:
     answer = aws.client("cognito-idp").initiate_auth(
         ClientId=stack.user_pool_client_id,

@@ -11,7 +11,7 @@ from django.test import Client, RequestFactory
 
 from blog import selectors
 from blog.domain import PAGE_SIZE
-from tests.blog.conftest import Publish, bearer, csrf_token, days_ago, unique
+from tests.blog.conftest import Publish, bearer, csrf_token, days_ago, page_token, unique
 
 
 def _post(client: Client, url: str, data: Any, *, token: str | None = None, method: str = "post") -> Any:
@@ -181,17 +181,23 @@ def test_like_and_unlike(publish: Publish) -> None:
     article = publish()
     client = Client(enforce_csrf_checks=True)
     token = csrf_token(client, f"/articles/{article.slug}/")
+    page = page_token(client, article.slug)
     url = f"/api/articles/{article.id}/like"
-    response = client.post(url, HTTP_X_CSRFTOKEN=token)
+    response = client.post(url, HTTP_X_CSRFTOKEN=token, HTTP_X_PAGE_TOKEN=page)
     assert response.status_code == 200, response.content
     assert response.json() == {"liked": True, "like_count": 1}
     assert settings.VISITOR_COOKIE in response.cookies
     # Same visitor (same cookie) again: still one.
-    assert client.post(url, HTTP_X_CSRFTOKEN=token).json() == {"liked": True, "like_count": 1}
+    assert client.post(url, HTTP_X_CSRFTOKEN=token, HTTP_X_PAGE_TOKEN=page).json() == {
+        "liked": True,
+        "like_count": 1,
+    }
     # Another visitor.
     other = Client(enforce_csrf_checks=True)
     other_token = csrf_token(other, f"/articles/{article.slug}/")
-    assert other.post(url, HTTP_X_CSRFTOKEN=other_token).json() == {"liked": True, "like_count": 2}
+    assert other.post(
+        url, HTTP_X_CSRFTOKEN=other_token, HTTP_X_PAGE_TOKEN=page_token(other, article.slug)
+    ).json() == {"liked": True, "like_count": 2}
     assert client.delete(url, HTTP_X_CSRFTOKEN=token).json() == {"liked": False, "like_count": 1}
     assert client.delete(url, HTTP_X_CSRFTOKEN=token).json() == {"liked": False, "like_count": 1}
 
@@ -217,6 +223,7 @@ def test_like_records_country_and_device(publish: Publish) -> None:
     client = Client()
     response = client.post(
         f"/api/articles/{article.id}/like",
+        HTTP_X_PAGE_TOKEN=page_token(client, article.slug),
         HTTP_CLOUDFRONT_VIEWER_COUNTRY="jp",
         HTTP_CLOUDFRONT_IS_TABLET_VIEWER="true",
         HTTP_CLOUDFRONT_IS_DESKTOP_VIEWER="false",
@@ -237,7 +244,12 @@ def test_like_records_country_and_device(publish: Publish) -> None:
 
 
 def test_like_unknown_article_is_404(local_stack: object) -> None:
-    _error(Client().post("/api/articles/" + "0" * 32 + "/like"), 404)
+    from blog.readers import like_page_token
+
+    gone = "0" * 32  # a page token of an article that has since gone
+    _error(
+        Client().post(f"/api/articles/{gone}/like", HTTP_X_PAGE_TOKEN=like_page_token(article_id=gone)), 404
+    )
 
 
 def test_likes_are_rate_limited_per_visitor(publish: Publish) -> None:
@@ -246,10 +258,11 @@ def test_likes_are_rate_limited_per_visitor(publish: Publish) -> None:
     article = publish()
     client = Client()
     url = f"/api/articles/{article.id}/like"
+    page = page_token(client, article.slug)
     for _ in range(LIKE_LIMIT):
-        assert client.post(url).status_code == 200
-    assert _error(client.post(url), 429)["code"] == "rate_limited"
-    assert Client().post(url).status_code == 200  # another visitor
+        assert client.post(url, HTTP_X_PAGE_TOKEN=page).status_code == 200
+    assert _error(client.post(url, HTTP_X_PAGE_TOKEN=page), 429)["code"] == "rate_limited"
+    assert Client().post(url, HTTP_X_PAGE_TOKEN=page).status_code == 200  # another visitor
 
 
 def test_wrong_method_is_405(local_stack: object) -> None:

@@ -83,7 +83,8 @@ def test_publish_and_like_from_two_browsers(browser: Any, live_server_url: str) 
             """async () => {
                 const form = document.querySelector('form.like-form');
                 const token = form.querySelector('input[name=csrfmiddlewaretoken]').value;
-                const headers = {'X-CSRFToken': token};
+                const page = form.querySelector('input[name=page_token]').value;
+                const headers = {'X-CSRFToken': token, 'X-Page-Token': page};
                 const response = await fetch(form.dataset.api, {method: 'POST', headers: headers});
                 return await response.json();
             }"""

@@ -14,7 +14,7 @@ from blog import selectors, services
 from blog.domain import PAGE_SIZE, Reader
 from cloud.local.bootstrap import DEMO_AUTHOR_PASSWORD
 from cloud.resources import GROUP_AUTHORS
-from tests.blog.conftest import Publish, csrf_token, days_ago, signed_in, unique
+from tests.blog.conftest import Publish, csrf_token, days_ago, page_token, signed_in, unique
 
 XSS = '<script>alert("x")</script><img src=x onerror=alert(1)>'
 
@@ -118,8 +118,10 @@ def test_like_and_unlike_without_javascript(publish: Publish) -> None:
     article = publish()
     client = Client(enforce_csrf_checks=True)
     token = csrf_token(client, f"/articles/{article.slug}/")
+    page = page_token(client, article.slug)
     response = client.post(
-        f"/articles/{article.slug}/like/", {"action": "like", "csrfmiddlewaretoken": token}
+        f"/articles/{article.slug}/like/",
+        {"action": "like", "csrfmiddlewaretoken": token, "page_token": page},
     )
     assert response.status_code == 302
     assert response["Location"] == f"/articles/{article.slug}/"
@@ -129,7 +131,10 @@ def test_like_and_unlike_without_javascript(publish: Publish) -> None:
     assert '<span class="like-count" aria-live="polite">1</span>' in html
     assert 'name="action" value="unlike"' in html
     # Liking again changes nothing.
-    client.post(f"/articles/{article.slug}/like/", {"action": "like", "csrfmiddlewaretoken": token})
+    client.post(
+        f"/articles/{article.slug}/like/",
+        {"action": "like", "csrfmiddlewaretoken": token, "page_token": page},
+    )
     assert selectors.article_like_count(article_id=article.id) == 1
     client.post(f"/articles/{article.slug}/like/", {"action": "unlike", "csrfmiddlewaretoken": token})
     assert selectors.article_like_count(article_id=article.id) == 0

@@ -8,7 +8,7 @@ from django.test import Client, override_settings
 from accounts.identity import Identity
 from blog import selectors
 from config.settings import secret_keys
-from tests.blog.conftest import Publish, csrf_token, signed_in
+from tests.blog.conftest import Publish, csrf_token, page_token, signed_in
 
 OLD_KEY = "old-secret-key-" + "o" * 40
 NEW_KEY = "new-secret-key-" + "n" * 40
@@ -29,10 +29,8 @@ def test_secret_keys_are_one_per_line_newest_first(value: str, expected: tuple[s
 
 def _like(client: Client, slug: str) -> None:
     token = csrf_token(client, f"/articles/{slug}/")
-    assert (
-        client.post(f"/articles/{slug}/like/", {"action": "like", "csrfmiddlewaretoken": token}).status_code
-        == 302
-    )
+    form = {"action": "like", "csrfmiddlewaretoken": token, "page_token": page_token(client, slug)}
+    assert client.post(f"/articles/{slug}/like/", form).status_code == 302
 
 
 def test_a_visitor_stays_the_same_visitor_across_a_rotation(publish: Publish) -> None:
