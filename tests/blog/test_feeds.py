@@ -14,7 +14,7 @@ from blog import services
 from blog.domain import Reader
 from blog.feeds import html_absolute, xml_safe
 from cloud import aws
-from tests.blog.conftest import Publish, csrf_token, unique
+from tests.blog.conftest import Publish, csrf_token, page_token, unique
 
 XSS = "<img src=x onerror=alert(1)>"
 
@@ -129,7 +129,8 @@ def test_article_page_with_a_visitor_is_one_batch(publish: Publish, dynamodb_cal
     article = publish()
     client = Client()
     token = csrf_token(client, f"/articles/{article.slug}/")
-    client.post(f"/articles/{article.slug}/like/", {"action": "like", "csrfmiddlewaretoken": token})
+    like = {"action": "like", "csrfmiddlewaretoken": token, "page_token": page_token(client, article.slug)}
+    client.post(f"/articles/{article.slug}/like/", like)
     client.get("/")
     dynamodb_calls.clear()
     html = client.get(f"/articles/{article.slug}/").content.decode()
