@@ -35,6 +35,7 @@ from blog.repository import (
 )
 from cloud.resources import GSI_LATEST_PK, GSI_OWNER_PK, LATEST_PARTITION, PK, owner_partition, tag_partition
 from uploads import pictures
+from uploads.references import IMAGE_SCHEME
 
 # Expired articles are filtered after DynamoDB's Limit, so a page can come back short; top it up
 # with further queries, but only a few (usually one query per page: expiry is rare per page).
@@ -236,12 +237,12 @@ def article_body_warnings(*, body: str, author_id: str) -> list[str]:
     warnings: list[str] = []
     for kind, url in markdown.references(body):
         if kind == "image":
-            if not url.startswith(markdown.IMAGE_SCHEME):
+            if not url.startswith(IMAGE_SCHEME):
                 warnings.append(
                     f"The image {url[:80]!r} is not shown: only your uploaded images are (image:ID)."
                 )
                 continue
-            image_id = url[len(markdown.IMAGE_SCHEME) :]
+            image_id = url[len(IMAGE_SCHEME) :]
             if not pictures.is_ready_image_of(image_id, owner_id=author_id):
                 warnings.append(
                     f"The image {image_id[:64]!r} is not one of your ready images: it is not shown."
