@@ -1,4 +1,4 @@
-"""Atom feeds: the latest articles, and one per author. Full content, sanitised, with absolute URLs.
+"""Atom feeds: the latest articles, one per author, one per tag. Full, sanitised, absolute URLs.
 
 Each entry's ``<summary type="text">`` is the plain excerpt (text: a reader shows author text such
 as ``<img src=x onerror=...>`` as the characters it is, never as markup) and ``<content
@@ -158,6 +158,21 @@ class AuthorArticlesFeed(LatestArticlesFeed):
             title=f"{settings.BLOG_NAME}: articles by {articles[0].author_name}",
             subtitle=f"The newest articles by {articles[0].author_name}.",
             link=reverse("blog:author", args=[author_id]),
+            base_url=request.build_absolute_uri("/"),
+            articles=articles,
+        )
+
+
+class TagArticlesFeed(LatestArticlesFeed):
+    def get_object(self, request: HttpRequest, *args: Any, **kwargs: Any) -> FeedSource:
+        tag = str(kwargs["tag"])
+        articles = selectors.article_list_by_tag(tag=tag).articles
+        if not articles:
+            raise Http404("No article has this tag.")
+        return FeedSource(
+            title=f"{settings.BLOG_NAME}: articles tagged {tag}",
+            subtitle=f"The newest articles tagged {tag}.",
+            link=reverse("blog:tag", args=[tag]),
             base_url=request.build_absolute_uri("/"),
             articles=articles,
         )

@@ -23,6 +23,7 @@ from blog.repository import ArticleRepository
 from blog.selectors import BODY_IMAGE_SIZES, SLUG_MAX_LOOKUP_CHARS
 from uploads import pictures
 
+TAG_LIST_SIZE = 30  # the home page's list: the most used tags
 SLUG_CACHE_SECONDS = 24 * 60 * 60  # slugs never move; a day bounds the memory of deleted ones
 
 
@@ -86,3 +87,16 @@ def article_body_rendered(*, article: Article) -> markdown.RenderedArticle:
     rendered = markdown.render_article(article.body, picture=picture)
     cache.set(key, rendered, timeout=settings.LATEST_CACHE_SECONDS)
     return rendered
+
+
+def tags_in_use() -> list[tuple[str, int]]:
+    """Return the most used tags with their counts, kept in process memory for the latest-articles
+    cache period (one Query on the counts partition per period, not per home page)."""
+    cached = cache.get("blog:tags-in-use")
+    if isinstance(cached, list):
+        return cached
+    from blog import selectors
+
+    tags = selectors.tag_list_counts()[:TAG_LIST_SIZE]
+    cache.set("blog:tags-in-use", tags, timeout=settings.LATEST_CACHE_SECONDS)
+    return tags

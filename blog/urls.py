@@ -2,7 +2,7 @@ from django.contrib.sitemaps.views import sitemap
 from django.urls import path
 
 from blog import views
-from blog.feeds import AuthorArticlesFeed, LatestArticlesFeed
+from blog.feeds import AuthorArticlesFeed, LatestArticlesFeed, TagArticlesFeed
 from blog.sitemaps import SITEMAPS
 
 app_name = "blog"
@@ -20,6 +20,8 @@ urlpatterns = [
     path("authors/<str:user_id>/feed.atom", AuthorArticlesFeed(), name="author-feed"),
     path("favicon.ico", views.favicon, name="favicon"),
     path("robots.txt", views.robots_txt, name="robots"),
+    path("tags/<slug:tag>/", views.tag_detail, name="tag"),
+    path("tags/<slug:tag>/feed.atom", TagArticlesFeed(), name="tag-feed"),
     path("feed.atom", LatestArticlesFeed(), name="feed"),
     path("sitemap.xml", sitemap, {"sitemaps": SITEMAPS}, name="sitemap"),
 ]

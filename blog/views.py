@@ -106,8 +106,25 @@ def home(request: HttpRequest) -> HttpResponse:
         "entry_list": mark_safe(rendered.html),  # noqa: S308
         "next_cursor": rendered.next_cursor,
         "cursor": cursor,
+        "tags": reading.tags_in_use(),
     }
     return render(request, "blog/home.html", context)
+
+
+@require_safe
+def tag_detail(request: HttpRequest, tag: str) -> HttpResponse:
+    cursor = request.GET.get("cursor") or None
+    try:
+        page = selectors.article_list_by_tag(tag=tag, cursor=cursor)
+    except InvalidCursor as error:
+        return _error(request, error.message, status=400)
+    if not page.articles and cursor is None:
+        raise Http404("No article has this tag.")
+    return render(
+        request,
+        "blog/tag_detail.html",
+        {"tag": tag, "entries": _entries(page.articles), "next_cursor": page.next_cursor, "cursor": cursor},
+    )
 
 
 @require_safe
@@ -197,6 +214,8 @@ def _json_ld(
     }
     if image:
         data["image"] = image
+    if article.tags:
+        data["keywords"] = list(article.tags)
     # <, > and & as \u escapes: no author text can close the script element or open a comment.
     text = json.dumps(data, ensure_ascii=False).translate(JSON_SCRIPT_ESCAPES)
     return mark_safe(text)  # noqa: S308
