@@ -167,6 +167,15 @@ never your IP address.
 ]
 
 
+DEMO_TAGS = {
+    "Welcome to the blog": ("serverless", "meta"),
+    "Writing in Markdown": ("writing", "markdown"),
+    "Anatomy of a request on a serverless blog": ("serverless", "aws", "long-read"),
+    "Why one DynamoDB table": ("aws", "dynamodb"),
+    "A note on privacy": ("privacy",),
+}
+
+
 def _published(title: str) -> bool:
     try:
         selectors.article_get_by_slug(slug=slug_base(title))
@@ -184,7 +193,11 @@ def seed_demo_articles() -> list[Article]:
         try:
             published.append(
                 services.article_publish(
-                    author=DEMO_AUTHOR, title=title, body=body, expires_in_days=DEMO_EXPIRY_DAYS
+                    author=DEMO_AUTHOR,
+                    title=title,
+                    body=body,
+                    expires_in_days=DEMO_EXPIRY_DAYS,
+                    tags=list(DEMO_TAGS.get(title, ())),
                 )
             )
         except DuplicateContent:

@@ -62,7 +62,7 @@ def test_favicon_and_robots(local_stack: object) -> None:
 def test_site_name_and_description_come_from_settings(publish: Publish) -> None:
     article = publish()
     home = _text(Client().get("/"))
-    assert "<title>Field Notes</title>" in home
+    assert "<title>Field Notes</title>" in home, re.search(r"<title>.*?</title>", home, re.S)
     assert '<meta name="description" content="Short notes from the field.">' in home
     assert '<a class="brand" href="/">Field Notes</a>' in home
     page = _text(Client().get(f"/articles/{article.slug}/"))
