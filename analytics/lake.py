@@ -21,7 +21,18 @@ import re
 from datetime import date, timedelta
 from typing import Any
 
-from cloud.resources import LAKE_EVENTS_PREFIX
+from cloud.resources import LAKE_ERRORS_PREFIX, LAKE_EVENTS_PREFIX
+
+# Production's Firehose prefixes (infra/lake.py uses them): Hive-style dt= partitions by the UTC day
+# Firehose received the records, and failed records apart under errors/<type>/dt=.../.
+FIREHOSE_EVENTS_PREFIX = f"{LAKE_EVENTS_PREFIX}dt=!{{timestamp:yyyy-MM-dd}}/"
+FIREHOSE_ERRORS_PREFIX = f"{LAKE_ERRORS_PREFIX}!{{firehose:error-output-type}}/dt=!{{timestamp:yyyy-MM-dd}}/"
+
+
+def partition_location_template(bucket: str) -> str:
+    """Return where Athena's partition projection finds a ``dt`` partition's objects."""
+    return f"s3://{bucket}/{LAKE_EVENTS_PREFIX}dt=${{dt}}/"
+
 
 _HIVE = re.compile(r"(?:^|/)dt=(\d{4})-(\d{2})-(\d{2})/")
 _TIME_PREFIX = re.compile(r"(?:^|/)(\d{4})/(\d{2})/(\d{2})/(\d{2})/[^/]+$")

@@ -30,6 +30,7 @@ import time
 from collections.abc import Callable
 from datetime import date, timedelta
 from pathlib import Path
+from typing import Any
 
 import duckdb
 import pyarrow.parquet as pq
@@ -65,7 +66,8 @@ shaped AS (
 SELECT
     i,
     'evt-' || e AS event_id,
-    CASE WHEN kind < 800 THEN 'article_liked'
+    CASE WHEN kind < 500 THEN 'page_viewed'
+         WHEN kind < 800 THEN 'article_liked'
          WHEN kind < 850 THEN 'article_unliked'
          WHEN kind < 930 THEN 'article_published'
          WHEN kind < 970 THEN 'article_updated'
@@ -92,6 +94,15 @@ SELECT
     CASE WHEN kind >= 980 THEN CAST(10000 + b % 5000000 AS BIGINT) END AS image_bytes,
     CASE WHEN kind >= 980 THEN CAST(4 AS INTEGER) END AS image_renditions,
     CAST(NULL AS VARCHAR) AS reason,
+    CASE WHEN kind < 500
+         THEN CASE WHEN a % 5 = 0 THEN '/' ELSE '/articles/article-' || (a % 20000) || '/' END END AS path,
+    CASE WHEN kind < 500 AND b % 4 = 0
+         THEN ['news.example.com', 'search.example.org', 'social.example.net'][1 + b % 3] END
+        AS referrer_host,
+    CASE WHEN kind < 500 AND b % 10 = 0 THEN 'newsletter' END AS utm_source,
+    CASE WHEN kind < 500 AND b % 10 = 0 THEN 'email' END AS utm_medium,
+    CASE WHEN kind < 500 AND b % 10 = 0 THEN 'winter' END AS utm_campaign,
+    CASE WHEN kind < 500 THEN 'v-' || (b % 50000) || '-' || strftime(ts, '%Y%m%d') END AS visitor_hash,
     strftime(ts, '%Y-%m-%d') AS dt,
     strftime(ts, '%Y/%m/%d/%H') AS hour_prefix
 FROM shaped
@@ -207,8 +218,12 @@ def main() -> None:
 
             end = FIRST_DAY + timedelta(days=DAYS - 1)
             raw = {"start": (end - timedelta(days=29)).isoformat(), "end": end.isoformat(), "country": "FR"}
+
+            def used_filters(report: Any) -> dict[str, str]:
+                return {k: v for k, v in raw.items() if k in report.parameters}
+
             bound = {
-                report.id: report_bind(report, parameters_parse(report, raw, today=end))
+                report.id: report_bind(report, parameters_parse(report, used_filters(report), today=end))
                 for report in REPORTS.values()
             }
 

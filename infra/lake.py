@@ -15,6 +15,7 @@ from cdk_nag import NagPackSuppression, NagSuppressions
 from constructs import Construct
 
 from analytics.events import TIMESTAMP_FORMAT
+from analytics.lake import FIREHOSE_ERRORS_PREFIX, FIREHOSE_EVENTS_PREFIX, partition_location_template
 from analytics.schema import glue_table_input
 from cloud.resources import LAKE_ERRORS_PREFIX, LAKE_EVENTS_PREFIX
 from infra.config import StageConfig
@@ -27,8 +28,8 @@ from infra.nag import arn_reference
 BUFFER_SIZE_MIB = 128
 BUFFER_INTERVAL_SECONDS = 900
 
-EVENTS_PREFIX = f"{LAKE_EVENTS_PREFIX}dt=!{{timestamp:yyyy-MM-dd}}/"
-ERRORS_PREFIX = f"{LAKE_ERRORS_PREFIX}!{{firehose:error-output-type}}/dt=!{{timestamp:yyyy-MM-dd}}/"
+EVENTS_PREFIX = FIREHOSE_EVENTS_PREFIX  # the lake's layout is analytics/lake.py's
+ERRORS_PREFIX = FIREHOSE_ERRORS_PREFIX
 
 BYTES_SCANNED_CUTOFF = 1_000_000_000  # 1 GB a query (the seed's cap): $0.005 worst case per report run
 PROJECTION_START = "2026-01-01"  # the first day the lake can hold
@@ -43,7 +44,7 @@ def partition_projection(bucket_name: str) -> dict[str, str]:
         "projection.dt.range": f"{PROJECTION_START},NOW",
         "projection.dt.interval": "1",
         "projection.dt.interval.unit": "DAYS",
-        "storage.location.template": f"s3://{bucket_name}/{LAKE_EVENTS_PREFIX}dt=${{dt}}/",
+        "storage.location.template": partition_location_template(bucket_name),
         "parquet.compression": "SNAPPY",
     }
 
