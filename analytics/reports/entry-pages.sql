@@ -6,7 +6,7 @@ WITH views AS (
         visitor_hash,
         occurred_at,
         occurred_at >= :start_at AS current,
-        lag(occurred_at) OVER (PARTITION BY visitor_hash ORDER BY occurred_at) AS previous_at
+        lag(occurred_at) OVER (PARTITION BY visitor_hash ORDER BY occurred_at, event_id) AS previous_at
     FROM events
     WHERE event_type = 'page_viewed'
       AND occurred_at >= :previous_start_at AND occurred_at < :end_before

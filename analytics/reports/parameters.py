@@ -212,17 +212,26 @@ def events_deduplicated(sql: str, partitions: DateRange) -> str:
 
     The one place of two rules every report relies on: Firehose and the stream deliver at least
     once, so rows sharing an ``event_id`` are one event; and a report reads only the ``dt``
-    partitions of its dates (Athena prunes by the ``dt`` filter, inside the subquery). Athena reads
-    only the columns a report uses from Parquet, so the subquery names them all at no cost.
+    partitions of its dates (Athena prunes by the ``dt`` filter, inside the subquery). The subquery
+    carries only the columns the report names, so Parquet's other columns are never read.
     """
     import sqlglot
     from sqlglot import exp
 
     raw = "_events_raw"
-    columns = ", ".join(f"arbitrary({name}) AS {name}" for name in (*COLUMN_NAMES[1:], "dt"))
+    tree = sqlglot.parse_one(sql, read="athena")
+    # Only the columns the report names (all of them for a SELECT *), so no engine reads more.
+    named = {column.name for column in tree.find_all(exp.Column)}
+    star = any(
+        isinstance(projection, exp.Star) or (isinstance(projection, exp.Column) and projection.is_star)
+        for select in tree.find_all(exp.Select)
+        for projection in select.expressions
+    )
+    kept = [name for name in (*COLUMN_NAMES[1:], "dt") if star or name in named]
+    columns = "".join(f", arbitrary({name}) AS {name}" for name in kept)
     lower = f"dt >= '{partitions.first.isoformat()}' AND " if partitions.first else ""
     inner = sqlglot.parse_one(
-        f"SELECT event_id, {columns} FROM {raw} "  # noqa: S608 - our column names and formatted dates
+        f"SELECT event_id{columns} FROM {raw} "  # noqa: S608 - our column names and formatted dates
         f"WHERE {lower}dt <= '{partitions.last.isoformat()}' GROUP BY event_id",
         read="athena",
     )
@@ -233,7 +242,7 @@ def events_deduplicated(sql: str, partitions: DateRange) -> str:
             return exp.Subquery(this=inner.copy(), alias=alias)
         return node
 
-    tree = sqlglot.parse_one(sql, read="athena").transform(swap)
+    tree = tree.transform(swap)
     for table in tree.find_all(exp.Table):
         if table.name == raw:
             table.set("this", exp.to_identifier("events"))
