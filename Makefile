@@ -13,7 +13,7 @@ PORT ?= 8000
 LOCAL_AWS_PORT ?= 4566
 export PORT LOCAL_AWS_PORT
 
-.PHONY: help install run test lint typecheck pytest bench package infra-synth system-deps clean deploy-deps
+.PHONY: help install run test lint typecheck pytest bench package infra-synth system-deps clean deploy-deps checks-deps site-checks
 
 help: ## List the targets
 	@grep -E '^[a-z-]+:.*##' $(MAKEFILE_LIST) | awk -F':.*## ' '{printf "  make %-12s %s\n", $$1, $$2}'
@@ -42,8 +42,20 @@ lint: install ## ruff (lint + format check)
 typecheck: install deploy-deps ## mypy
 	$(BIN)/mypy .
 
-# The package check (tests/deploy) and the CDK tests (tests/infra) run with the rest.
-pytest: install system-deps deploy-deps
+# The site checkers (issue 14/16): axe-core and Lighthouse from npm (checks/package-lock.json),
+# the Nu HTML checker (vnu-jar, needs Java), Chromium from Debian.
+checks/node_modules/.package-lock.json: checks/package.json checks/package-lock.json
+	cd checks && npm ci --no-audit --no-fund --loglevel=error
+
+checks-deps: system-deps checks/node_modules/.package-lock.json ## axe-core, the Nu HTML checker (and Java), Lighthouse
+	@command -v java >/dev/null || { $(APT) update -qq && $(APT) install -y -qq default-jre-headless >/dev/null; }
+
+site-checks: install checks-deps ## axe-core (1280/390 px, light/dark), Nu HTML checker, Lighthouse (mobile) on the public pages
+	$(BIN)/python -m checks.site --lighthouse
+
+# The package check (tests/deploy), the CDK tests (tests/infra) and axe + Nu (tests/blog/test_site_checks.py)
+# run with the rest.
+pytest: install system-deps deploy-deps checks-deps
 	$(BIN)/pytest
 
 test: lint typecheck pytest ## Lint, type-check and run every test (emulator, handlers, browser)

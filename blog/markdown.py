@@ -51,7 +51,8 @@ ALLOWED_ATTRIBUTES = {
     "a": {"href", "title", "class", "aria-hidden", "tabindex"},
     "ol": {"start"},
     **{f"h{level}": {"id"} for level in range(2, 7)},
-    "pre": {"class"},
+    "pre": {"class", "tabindex"},
+    "table": {"tabindex"},
     "code": {"class"},
     "span": {"class"},
 }
@@ -124,6 +125,8 @@ def _shift_headings(state: StateCore) -> None:
     headings: list[Heading] = state.env.setdefault("headings", [])
     tokens = state.tokens
     for index, token in enumerate(tokens):
+        if token.type == "table_open":
+            token.attrSet("tabindex", "0")  # a wide table scrolls sideways (site.css): keyboard access
         if token.type not in ("heading_open", "heading_close"):
             continue
         level = max(int(token.tag[1]), 2)
@@ -187,6 +190,10 @@ def highlight_code(code: str, language: str) -> str | None:
     return str(highlight(code, lexer, formatter))
 
 
+def _code_block_rule(self: Any, tokens: Sequence[Token], idx: int, options: Any, env: dict[str, Any]) -> str:
+    return f'<pre tabindex="0"><code>{html.escape(tokens[idx].content)}</code></pre>\n'
+
+
 def _fence_rule(self: Any, tokens: Sequence[Token], idx: int, options: Any, env: dict[str, Any]) -> str:
     token = tokens[idx]
     language = (token.info or "").strip().split(maxsplit=1)[0] if (token.info or "").strip() else ""
@@ -194,10 +201,11 @@ def _fence_rule(self: Any, tokens: Sequence[Token], idx: int, options: Any, env:
     code = token.content
     highlighted = highlight_code(code, language) if language else None
     body = highlighted if highlighted is not None else html.escape(code)
+    # A code block may scroll sideways: tabindex lets a keyboard reach and scroll it (WCAG 2.1.1).
     if language:
         label = html.escape(language.lower())
-        return f'<pre class="highlight"><code class="language-{label}">{body}</code></pre>\n'
-    return f"<pre><code>{body}</code></pre>\n"
+        return f'<pre class="highlight" tabindex="0"><code class="language-{label}">{body}</code></pre>\n'
+    return f'<pre tabindex="0"><code>{body}</code></pre>\n'
 
 
 @functools.cache
@@ -212,6 +220,7 @@ def _parser() -> MarkdownIt:
     parser.add_render_rule("image", _image_rule)
     parser.add_render_rule("heading_close", _heading_close_rule)
     parser.add_render_rule("fence", _fence_rule)
+    parser.add_render_rule("code_block", _code_block_rule)
     return parser
 
 

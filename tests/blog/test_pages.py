@@ -368,4 +368,4 @@ def test_editor_keeps_leading_spaces_and_normalises_newlines(author: Identity) -
     assert response.status_code == 302
     article = selectors.article_get_by_slug(slug=response["Location"].split("/")[2])
     assert article.body == "    indented code\n\nthen text"
-    assert "<pre><code>indented code" in _text(Client().get(f"/articles/{article.slug}/"))
+    assert '<pre tabindex="0"><code>indented code' in _text(Client().get(f"/articles/{article.slug}/"))

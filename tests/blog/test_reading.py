@@ -43,15 +43,17 @@ def test_long_articles_get_a_table_of_contents_short_ones_do_not() -> None:
 
 def test_code_is_highlighted_with_classes_only_and_keeps_its_language() -> None:
     html = render_markdown('```python\ndef f(x):\n    return "<b>"\n```')
-    assert html.startswith('<pre class="highlight"><code class="language-python"><span class="k">def</span>')
+    assert html.startswith(
+        '<pre class="highlight" tabindex="0"><code class="language-python"><span class="k">def</span>'
+    )
     assert "&lt;b&gt;" in html
     assert "<b>" not in html
     assert "style=" not in html
     # An unknown language is kept as a label and shown plain; no language, no label.
     assert render_markdown("```nosuchlang\nx < y\n```") == (
-        '<pre class="highlight"><code class="language-nosuchlang">x &lt; y\n</code></pre>\n'
+        '<pre class="highlight" tabindex="0"><code class="language-nosuchlang">x &lt; y\n</code></pre>\n'
     )
-    assert render_markdown("```\nx\n```") == "<pre><code>x\n</code></pre>\n"
+    assert render_markdown("```\nx\n```") == '<pre tabindex="0"><code>x\n</code></pre>\n'
     # The info string is the author's: anything but a plain name is dropped, never put in markup.
     assert 'class="language-' not in render_markdown('```"><script>\nx\n```')
     assert highlight_code("x", "no such") is None
