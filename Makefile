@@ -13,7 +13,7 @@ PORT ?= 8000
 LOCAL_AWS_PORT ?= 4566
 export PORT LOCAL_AWS_PORT
 
-.PHONY: help install run test lint typecheck pytest bench package infra-synth system-deps clean deploy-deps checks-deps site-checks
+.PHONY: help install run test lint typecheck pytest api-conformance bench package infra-synth system-deps clean deploy-deps checks-deps site-checks
 
 help: ## List the targets
 	@grep -E '^[a-z-]+:.*##' $(MAKEFILE_LIST) | awk -F':.*## ' '{printf "  make %-12s %s\n", $$1, $$2}'
@@ -58,7 +58,12 @@ site-checks: install checks-deps ## axe-core (1280/390 px, light/dark), Nu HTML 
 pytest: install system-deps deploy-deps checks-deps
 	$(BIN)/pytest
 
-test: lint typecheck pytest ## Lint, type-check and run every test (emulator, handlers, browser)
+test: lint typecheck pytest api-conformance ## Lint, type-check and run every test (emulator, handlers, browser, schemathesis)
+
+# schemathesis against /api/openapi.json on a throwaway stack: every check, a bounded number of
+# examples per operation (a few minutes); fails on any failure. Options: tests/conformance/schemathesis.toml.
+api-conformance: install ## schemathesis against the API and its OpenAPI document (0 failures expected)
+	$(BIN)/python -m tests.conformance.schemathesis_run
 
 # --- Deployment (issue 6): the Lambda package and the CDK app, both checked offline ----------------
 $(VENV)/.infra-installed: requirements/infra.txt | $(VENV)/.installed

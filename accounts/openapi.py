@@ -6,6 +6,7 @@ from typing import Any
 
 from accounts.policy import PASSWORD_MAX_LENGTH, SIGN_IN_USERNAME_MAX_LENGTH
 from common.openapi import error_response
+from common.validation import NONBLANK_TEXT_PATTERN
 
 SCHEMAS: dict[str, Any] = {
     "TokenRequest": {
@@ -13,8 +14,12 @@ SCHEMAS: dict[str, Any] = {
         "additionalProperties": False,
         "required": ["username", "password"],
         "properties": {
-            # pattern \S: not only whitespace (the API refuses "   " as an empty field).
-            "username": {"type": "string", "maxLength": SIGN_IN_USERNAME_MAX_LENGTH, "pattern": r"\S"},
+            # Not only whitespace (the API refuses "   " as empty), no control characters.
+            "username": {
+                "type": "string",
+                "maxLength": SIGN_IN_USERNAME_MAX_LENGTH,
+                "pattern": NONBLANK_TEXT_PATTERN,
+            },
             "password": {
                 "type": "string",
                 "maxLength": PASSWORD_MAX_LENGTH,

@@ -5,6 +5,7 @@ from __future__ import annotations
 from typing import Any
 
 from analytics.reports.catalog import REPORTS
+from analytics.sqlcheck import CONSOLE_MAX_CHARS
 from common.openapi import BEARER, error_response, json_response
 
 _ADMIN_ERRORS = {
@@ -48,15 +49,18 @@ SCHEMAS: dict[str, Any] = {
         "type": "object",
         "additionalProperties": False,
         "properties": {
+            # Empty or null is the same as absent: the page's form sends every field.
             "start": {
-                "type": "string",
-                "format": "date",
-                "description": "Inclusive; default 29 days before end.",
+                "anyOf": [{"type": "string", "format": "date"}, {"enum": ["", None]}],
+                "description": "Inclusive; default 29 days before end. At most 366 days before end.",
             },
-            "end": {"type": "string", "format": "date", "description": "Inclusive; default today (UTC)."},
+            "end": {
+                "anyOf": [{"type": "string", "format": "date"}, {"enum": ["", None]}],
+                "description": "Inclusive; default today (UTC).",
+            },
             "country": {
-                "type": "string",
-                "pattern": "^[A-Za-z]{2}$",
+                "type": ["string", "null"],
+                "pattern": r"^(\s*[A-Za-z]{2}\s*)?$",
                 "description": "ISO 3166 alpha-2; required by authors-by-country, ignored where unused.",
             },
         },
@@ -66,7 +70,12 @@ SCHEMAS: dict[str, Any] = {
         "additionalProperties": False,
         "required": ["sql"],
         "properties": {
-            "sql": {"type": "string", "description": "Exactly one SELECT (Athena SQL); a row limit is added."}
+            "sql": {
+                "type": "string",
+                "maxLength": CONSOLE_MAX_CHARS,
+                "pattern": r"\S",
+                "description": "Exactly one SELECT (Athena SQL); a row limit is added.",
+            }
         },
     },
     "Run": {

@@ -5,6 +5,7 @@ from __future__ import annotations
 from typing import Any
 
 from blog.domain import (
+    BODY_MAX_BYTES,
     BODY_MAX_CHARS,
     EXPIRY_MAX_DAYS,
     EXPIRY_MIN_DAYS,
@@ -16,6 +17,7 @@ from blog.domain import (
     TITLE_MAX_CHARS,
 )
 from common.openapi import BEARER, error_response, json_response
+from common.validation import NONBLANK_MULTILINE_PATTERN, NONBLANK_TEXT_PATTERN
 
 ARTICLE_ID = {
     "name": "article_id",
@@ -26,8 +28,11 @@ ARTICLE_ID = {
 CSRF_HEADER = {
     "name": "X-CSRFToken",
     "in": "header",
-    "required": True,
-    "description": "The csrftoken cookie's value: the visitor cookie is sent by the browser on its own.",
+    "required": False,
+    "description": (
+        "The csrftoken cookie's value, when the request is made with the browser's cookies (the "
+        "visitor or session cookie): a request with a valid Bearer token needs none."
+    ),
     "schema": {"type": "string"},
 }
 PAGE_TOKEN_HEADER = {
@@ -174,9 +179,20 @@ PATHS: dict[str, Any] = {
     },
 }
 
-_TITLE = {"type": "string", "minLength": 1, "maxLength": TITLE_MAX_CHARS}
-_BODY = {"type": "string", "minLength": 1, "maxLength": BODY_MAX_CHARS, "description": "Markdown."}
-_EXPIRY = {"type": ["integer", "null"], "minimum": EXPIRY_MIN_DAYS, "maximum": EXPIRY_MAX_DAYS}
+# Not only whitespace, no control characters (tab and newline stay in bodies): common.validation.
+_TITLE = {"type": "string", "maxLength": TITLE_MAX_CHARS, "pattern": NONBLANK_TEXT_PATTERN}
+_BODY = {
+    "type": "string",
+    "maxLength": BODY_MAX_CHARS,
+    "pattern": NONBLANK_MULTILINE_PATTERN,
+    "description": f"Markdown; at most {BODY_MAX_BYTES:,} bytes once encoded as UTF-8.",
+}
+_EXPIRY = {
+    "type": ["integer", "null"],
+    "minimum": EXPIRY_MIN_DAYS,
+    "maximum": EXPIRY_MAX_DAYS,
+    "description": "Days from now; null or absent: the default (30).",
+}
 _COVER = {"type": ["string", "null"], "description": "A ready image of yours (see /api/images)."}
 _TIME = {"type": "string", "format": "date-time"}
 _STATUS = {

@@ -15,6 +15,14 @@ CONTROL_CHARACTERS = re.compile(f"[\x00-\x1f{_NOT_TEXT}]")
 CONTROL_CHARACTERS_MULTILINE = re.compile(f"[\x00-\x08\x0b\x0c\x0e-\x1f{_NOT_TEXT}]")
 CONTROL_CHARACTERS_PROBLEM = "Use printable characters only (no control characters)."
 
+# The same rules as JSON Schema patterns (ECMA-262 and Python ``re`` both read ``\uXXXX``), for the
+# OpenAPI document: text without control characters, and text that is not only whitespace either.
+_C = r"\u0000-\u001f\u007f-\u009f"
+_CM = r"\u0000-\u0008\u000b\u000c\u000e-\u001f\u007f-\u009f"
+TEXT_PATTERN = f"^[^{_C}]*$"
+NONBLANK_TEXT_PATTERN = f"^[^{_C}]*[^\\s{_C}][^{_C}]*$"
+NONBLANK_MULTILINE_PATTERN = f"^[^{_CM}]*[^\\s{_CM}][^{_CM}]*$"
+
 
 def control_characters_problem(value: str, *, multiline: bool = False) -> str | None:
     """Return the field error for control characters in ``value``, or None when there are none."""

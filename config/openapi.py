@@ -2,8 +2,11 @@
 
 from __future__ import annotations
 
+import copy
 import importlib
 from typing import Any
+
+from common.openapi import error_response
 
 APPS = ("accounts", "blog", "uploads", "analytics", "search")
 
@@ -24,6 +27,23 @@ ERROR_SCHEMA = {
 }
 
 
+METHODS = ("get", "post", "put", "patch", "delete")
+
+
+def _answers_of_every_operation(paths: dict[str, Any]) -> None:
+    """Document the answers the API edge gives on any operation (common.api, accounts.middleware)."""
+    for item in paths.values():
+        for method in METHODS:
+            operation = item.get(method)
+            if operation is None:
+                continue
+            responses = operation["responses"]
+            responses.setdefault("401", error_response("An invalid or expired access token (any operation)."))
+            if "requestBody" in operation:
+                responses.setdefault("413", error_response("The body is over 1 MB."))
+            responses.setdefault("500", error_response("Something failed on our side (AWS unreachable)."))
+
+
 def document() -> dict[str, Any]:
     """Return the whole OpenAPI document."""
     paths: dict[str, Any] = {}
@@ -35,6 +55,8 @@ def document() -> dict[str, Any]:
             continue
         paths.update(getattr(module, "PATHS", {}))
         schemas.update(getattr(module, "SCHEMAS", {}))
+    paths = copy.deepcopy(paths)  # the apps' PATHS stay as they wrote them
+    _answers_of_every_operation(paths)
     return {
         "openapi": "3.1.0",
         "info": {"title": "Blog API", "version": "1.0.0"},

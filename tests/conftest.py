@@ -109,6 +109,32 @@ def _likes_from_one_address_are_not_limited(request: pytest.FixtureRequest) -> I
         yield
 
 
+@pytest.fixture(autouse=True)
+def _api_responses_match_the_document(monkeypatch: pytest.MonkeyPatch) -> None:
+    """Check every /api/ response a test gets from the test client against /api/openapi.json."""
+    from django.test.client import Client
+
+    from tests.openapi_check import response_problem
+
+    request = Client.request
+
+    def checked(self: Client, **environ: Any) -> Any:
+        response = request(self, **environ)
+        path = environ.get("PATH_INFO", "")
+        if path.startswith("/api/") and path != "/api/openapi.json":
+            problem = response_problem(
+                method=environ.get("REQUEST_METHOD", "GET"),
+                path=path,
+                status=response.status_code,
+                content_type=response.get("Content-Type", ""),
+                body=response.content,
+            )
+            assert problem is None, problem
+        return response
+
+    monkeypatch.setattr(Client, "request", checked)
+
+
 @pytest.fixture
 def page(browser: Any) -> Iterator[Any]:
     """A page in a fresh browser context (its own cookies: a new visitor)."""

@@ -5,6 +5,7 @@ from __future__ import annotations
 from typing import Any
 
 from common.openapi import BEARER, error_response, json_response
+from common.validation import NONBLANK_TEXT_PATTERN
 from uploads.domain import ACCEPTED_CONTENT_TYPES, FILENAME_MAX_CHARS, MAX_BYTES
 
 IMAGE_ID = {
@@ -24,9 +25,13 @@ SCHEMAS: dict[str, Any] = {
         "additionalProperties": False,
         "required": ["filename", "content_type", "size"],
         "properties": {
-            "filename": {"type": "string", "minLength": 1, "maxLength": 255},
+            "filename": {"type": "string", "maxLength": 255, "pattern": NONBLANK_TEXT_PATTERN},
             "content_type": {"type": "string", "enum": list(ACCEPTED_CONTENT_TYPES)},
-            "size": {"type": "integer", "minimum": 1, "maximum": MAX_BYTES, "description": "Bytes."},
+            "size": {
+                "type": "integer",
+                "minimum": 1,
+                "description": f"Bytes. Over {MAX_BYTES:,} (20 MB) the answer is a 413, not a 400.",
+            },
         },
     },
     "Rendition": {
