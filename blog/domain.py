@@ -172,6 +172,25 @@ class Reader:
     device: str = "unknown"
 
 
+# --- Who may change an article: the one rule (services enforce it; pages ask it to show links) ----
+class EditNotAllowed(NotAllowed):
+    message = "Only the author may edit this article."
+
+
+class DeleteNotAllowed(NotAllowed):
+    message = "Only the author or an admin may delete this article."
+
+
+def article_may_edit(article: Article, *, user_id: str) -> bool:
+    """Return whether ``user_id`` may edit ``article``: its author only."""
+    return user_id == article.author_id
+
+
+def article_may_delete(article: Article, *, user_id: str, is_admin: bool) -> bool:
+    """Return whether the user may delete ``article``: its author, or an admin."""
+    return user_id == article.author_id or is_admin
+
+
 def content_hash(*, title: str, body: str) -> str:
     """Return the hash that refuses publishing the same title and body twice."""
     return hashlib.sha256(f"{title}\x00{body}".encode()).hexdigest()

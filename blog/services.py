@@ -26,11 +26,15 @@ from blog.domain import (
     Article,
     ArticleInvalid,
     ArticleNotFound,
+    DeleteNotAllowed,
     EditConflict,
+    EditNotAllowed,
     LikeResult,
     NotAllowed,
     Reader,
     SlugTaken,
+    article_may_delete,
+    article_may_edit,
     validate_body,
     validate_expiry,
     validate_image_id,
@@ -322,8 +326,8 @@ def article_update(
     repository = repository or ArticleRepository()
     for _ in range(EDIT_ATTEMPTS):
         old = _article_for(article_id=article_id, actor=editor, repository=repository, now=moment.timestamp())
-        if editor.user_id != old.author_id:
-            raise NotAllowed("Only the author may edit this article.")
+        if not article_may_edit(old, user_id=editor.user_id):
+            raise EditNotAllowed()
         new = _edited(
             old,
             title=title,
@@ -363,8 +367,8 @@ def article_delete(
         article = _article_for(
             article_id=article_id, actor=actor, repository=repository, now=moment.timestamp()
         )
-        if actor.user_id != article.author_id and not actor.is_admin:
-            raise NotAllowed("Only the author or an admin may delete this article.")
+        if not article_may_delete(article, user_id=actor.user_id, is_admin=actor.is_admin):
+            raise DeleteNotAllowed()
         try:
             repository.delete(article)
         except EditConflict:

@@ -33,10 +33,14 @@ from blog.domain import (
     ArticleInvalid,
     ArticleNotFound,
     BlogError,
+    DeleteNotAllowed,
+    EditNotAllowed,
     InvalidCursor,
     NotAllowed,
     NotLiked,
     PageNotLoaded,
+    article_may_delete,
+    article_may_edit,
 )
 from blog.forms import ACTIONS, ArticleForm
 from blog.readers import (
@@ -185,8 +189,9 @@ def article_detail(request: HttpRequest, slug: str) -> HttpResponse:
         ),
         "liked": liked,
         "like_page_token": like_page_token(article_id=article.id),
-        "can_edit": identity is not None and identity.user_id == article.author_id,
-        "can_delete": identity is not None and (identity.user_id == article.author_id or identity.is_admin),
+        "can_edit": identity is not None and article_may_edit(article, user_id=identity.user_id),
+        "can_delete": identity is not None
+        and article_may_delete(article, user_id=identity.user_id, is_admin=identity.is_admin),
     }
     return render(request, "blog/article_detail.html", context)
 
@@ -368,8 +373,8 @@ def article_edit(request: HttpRequest, slug: str) -> HttpResponse:
     identity = _identity(request)
     assert identity is not None
     article = _article_or_404(slug, viewer=identity)
-    if identity.user_id != article.author_id:
-        return _error(request, "Only the author may edit this article.", status=403)
+    if not article_may_edit(article, user_id=identity.user_id):
+        return _error(request, EditNotAllowed.message, status=EditNotAllowed.status)
     if request.method == "GET":
         scheduled = article.status_at(now=time.time()) == STATUS_SCHEDULED
         initial = {
@@ -439,8 +444,8 @@ def article_delete(request: HttpRequest, slug: str) -> HttpResponse:
     identity = _identity(request)
     assert identity is not None
     article = _article_or_404(slug, viewer=identity)
-    if identity.user_id != article.author_id and not identity.is_admin:
-        return _error(request, "Only the author or an admin may delete this article.", status=403)
+    if not article_may_delete(article, user_id=identity.user_id, is_admin=identity.is_admin):
+        return _error(request, DeleteNotAllowed.message, status=DeleteNotAllowed.status)
     if request.method == "GET":
         return render(request, "blog/article_confirm_delete.html", {"article": article})
     try:

@@ -194,3 +194,27 @@ class ImageRepository:
             if "LastEvaluatedKey" not in response:
                 return items
             query["ExclusiveStartKey"] = response["LastEvaluatedKey"]
+
+
+class UploadForms:
+    """Presigned POST forms that send a file from the browser straight to the media bucket."""
+
+    def __init__(self, client: Any | None = None, *, bucket: str | None = None) -> None:
+        self.client = client or aws.client("s3")
+        self.bucket = bucket or aws.names().media_bucket
+
+    def create(
+        self, *, key: str, content_type: str, max_bytes: int, expires_in: int
+    ) -> tuple[str, dict[str, str]]:
+        """Return (url, fields) of a form for exactly ``key``: 1 B - ``max_bytes``, ``image/*`` only.
+
+        The emulator does not enforce the policy: the upload handler checks the file again.
+        """
+        post = self.client.generate_presigned_post(
+            Bucket=self.bucket,
+            Key=key,
+            Fields={"Content-Type": content_type},
+            Conditions=[["content-length-range", 1, max_bytes], ["starts-with", "$Content-Type", "image/"]],
+            ExpiresIn=expires_in,
+        )
+        return post["url"], post["fields"]

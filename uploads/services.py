@@ -8,7 +8,6 @@ from dataclasses import dataclass
 from datetime import UTC, datetime
 from typing import Any
 
-from cloud import aws
 from common import ratelimit
 from uploads import selectors, storage
 from uploads.domain import (
@@ -26,7 +25,7 @@ from uploads.domain import (
     upload_request_validate,
 )
 from uploads.pictures import ready_image_forget
-from uploads.repository import ImageRepository
+from uploads.repository import ImageRepository, UploadForms
 
 logger = logging.getLogger(__name__)
 
@@ -78,16 +77,12 @@ def image_create_upload(
         created_at=now,
         updated_at=now,
     )
-    post = (s3 or aws.client("s3")).generate_presigned_post(
-        Bucket=aws.names().media_bucket,
-        Key=key,
-        Fields={"Content-Type": ctype},
-        Conditions=[["content-length-range", 1, MAX_BYTES], ["starts-with", "$Content-Type", "image/"]],
-        ExpiresIn=UPLOAD_EXPIRY_SECONDS,
+    url, fields = UploadForms(s3).create(
+        key=key, content_type=ctype, max_bytes=MAX_BYTES, expires_in=UPLOAD_EXPIRY_SECONDS
     )
     repository.create(record)
     logger.info("image upload created", extra={"image_id": image_id, "owner_id": owner_id})
-    return UploadTicket(image=record, url=post["url"], fields=post["fields"])
+    return UploadTicket(image=record, url=url, fields=fields)
 
 
 def image_process(
