@@ -336,3 +336,38 @@ def test_tabs_and_newlines_stay_in_bodies_and_whole_floats_are_integers(author_t
     assert "\r" not in response.json()["body"]
     _error(_post(Client(), "/api/articles", {**_new(), "expires_in_days": 88.5}, token=author_token), 400)
     _error(_post(Client(), "/api/articles", {**_new(), "expires_in_days": True}, token=author_token), 400)
+
+
+def test_a_transaction_conflict_that_persists_is_a_503_and_changes_nothing(
+    publish: Publish, monkeypatch: pytest.MonkeyPatch
+) -> None:
+    # A fake, where the emulator cannot go: it serves DynamoDB one request at a time, so two
+    # transactions never conflict there. DynamoDB's answer is imitated exactly (code and reasons).
+    from botocore.exceptions import ClientError
+
+    from blog import repository
+    from cloud import aws
+
+    article = publish()
+    client = Client(enforce_csrf_checks=True)
+    token = csrf_token(client, f"/articles/{article.slug}/")
+    page = page_token(client, article.slug)
+    calls = []
+
+    def conflicted(**kwargs: Any) -> None:
+        calls.append(kwargs)
+        raise ClientError(
+            {
+                "Error": {"Code": "TransactionCanceledException", "Message": "conflict"},
+                "CancellationReasons": [{"Code": "TransactionConflict"}, {"Code": "None"}],
+            },
+            "TransactWriteItems",
+        )
+
+    monkeypatch.setattr(repository, "CONFLICT_BACKOFF_SECONDS", 0)
+    monkeypatch.setattr(aws.client("dynamodb"), "transact_write_items", conflicted)
+    response = client.post(f"/api/articles/{article.id}/like", HTTP_X_CSRFTOKEN=token, HTTP_X_PAGE_TOKEN=page)
+    assert _error(response, 503)["code"] == "busy"
+    assert len(calls) == repository.CONFLICT_RETRIES
+    monkeypatch.undo()
+    assert selectors.article_like_count(article_id=article.id) == 0
