@@ -76,7 +76,7 @@ def analytics_page(request: HttpRequest) -> HttpResponse:
     except ReportNotFound as error:
         report = report_get(DEFAULT_REPORT)
         context["errors"] = {"report": str(error)}
-        status = 404
+        status = error.page_status
     context["report"] = report
     context["chart"] = report.chart.as_dict()
     if status == 200:
@@ -88,11 +88,11 @@ def analytics_page(request: HttpRequest) -> HttpResponse:
                 else services.report_run_start(report_id=report.id, raw_parameters=filters)
             )
         except InvalidParameters as error:
-            context["errors"], status = error.fields, 400
+            context["errors"], status = error.fields, error.page_status
         except RunNotFound as error:
-            context["errors"], status = {"run": str(error)}, 404
+            context["errors"], status = {"run": str(error)}, error.page_status
         except QueryNotStarted as error:
-            context["errors"], status = {"engine": str(error)}, 503
+            context["errors"], status = {"engine": str(error)}, error.page_status
         else:
             context.update(_run_context(run))
             params = run.label.parameters or {}
@@ -128,14 +128,14 @@ def console_page(request: HttpRequest) -> HttpResponse:
         try:
             context.update(_run_context(services.console_run_start(sql=context["sql"])))
         except QueryRefused as error:
-            context["refused"], status = str(error), 400
+            context["refused"], status = str(error), error.page_status
         except QueryNotStarted as error:
-            context["refused"], status = str(error), 503
+            context["refused"], status = str(error), error.page_status
     elif request.GET.get("run"):
         try:
             context.update(_run_context(selectors.run_get(run_id=request.GET["run"])))
         except RunNotFound as error:
-            context["refused"], status = str(error), 404
+            context["refused"], status = str(error), error.page_status
     return render(request, "analytics/console.html", context, status=status)
 
 
@@ -145,12 +145,12 @@ def report_csv(request: HttpRequest, report_id: str) -> HttpResponse:
     try:
         run = services.report_run_start(report_id=report_id, raw_parameters=_filters(request))
     except ReportNotFound as error:
-        return HttpResponse(str(error), status=404, content_type="text/plain")
+        return HttpResponse(str(error), status=error.page_status, content_type="text/plain")
     except InvalidParameters as error:
         message = "; ".join(f"{k}: {v}" for k, v in error.fields.items())
-        return HttpResponse(message, status=400, content_type="text/plain")
+        return HttpResponse(message, status=error.page_status, content_type="text/plain")
     except QueryNotStarted as error:
-        return HttpResponse(str(error), status=503, content_type="text/plain")
+        return HttpResponse(str(error), status=error.page_status, content_type="text/plain")
     if run.status == "failed":
         return HttpResponse(f"The report failed: {run.error}", status=502, content_type="text/plain")
     if not run.finished:

@@ -11,11 +11,8 @@ import hashlib
 import hmac
 import time
 
-from botocore.exceptions import ClientError
-
-from cloud import aws
-from cloud.resources import ENTITY, TTL_ATTRIBUTE, rate_key
 from common.errors import TooManyRequests
+from common.repository import RateWindowRepository
 
 
 class RateLimited(TooManyRequests):
@@ -36,22 +33,9 @@ def hit(scope: str, subject: str, *, limit: int, per_seconds: int, now: float | 
     """Count one request; raise ``RateLimited`` when ``subject`` is over ``limit`` per window."""
     now = time.time() if now is None else now
     window = int(now // per_seconds)
-    try:
-        aws.client("dynamodb").update_item(
-            TableName=aws.names().table,
-            Key={k: {"S": v} for k, v in rate_key(scope, subject, window).items()},
-            UpdateExpression="ADD hits :one SET #ttl = if_not_exists(#ttl, :ttl), #entity = :entity",
-            ConditionExpression="attribute_not_exists(hits) OR hits < :limit",
-            ExpressionAttributeNames={"#ttl": TTL_ATTRIBUTE, "#entity": ENTITY},
-            ExpressionAttributeValues={
-                ":one": {"N": "1"},
-                ":limit": {"N": str(limit)},
-                ":ttl": {"N": str((window + 2) * per_seconds)},
-                ":entity": {"S": "rate"},
-            },
-        )
-    except ClientError as error:
-        if error.response["Error"]["Code"] == "ConditionalCheckFailedException":
-            retry_in = (window + 1) * per_seconds - int(now)
-            raise RateLimited(f"Too many requests. Try again in {retry_in} s.") from None
-        raise
+    counted = RateWindowRepository().count(
+        scope=scope, subject=subject, window=window, limit=limit, expires_at=(window + 2) * per_seconds
+    )
+    if not counted:
+        retry_in = (window + 1) * per_seconds - int(now)
+        raise RateLimited(f"Too many requests. Try again in {retry_in} s.")

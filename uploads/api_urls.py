@@ -5,7 +5,8 @@ from uploads import api
 
 app_name = "uploads-api"
 
-# Not csrf_exempt: a Bearer request skips CSRF (accounts.middleware), a cookie request needs the token.
+# Not csrf_exempt: a valid Bearer token skips CSRF (accounts.middleware; an invalid one is a 401),
+# a cookie request needs the token.
 urlpatterns = [
     path("images", api_view({"GET": api.images_list, "POST": api.images_create}), name="images"),
     path(
