@@ -13,7 +13,7 @@ PORT ?= 8000
 LOCAL_AWS_PORT ?= 4566
 export PORT LOCAL_AWS_PORT
 
-.PHONY: help install run test lint typecheck pytest api-conformance bench package infra-synth system-deps clean deploy-deps checks-deps site-checks
+.PHONY: help install run test lint typecheck pytest api-conformance bench package infra-synth system-deps clean deploy-deps checks-deps site-checks deploy infra-lint
 
 help: ## List the targets
 	@grep -E '^[a-z-]+:.*##' $(MAKEFILE_LIST) | awk -F':.*## ' '{printf "  make %-12s %s\n", $$1, $$2}'
@@ -58,7 +58,7 @@ site-checks: install checks-deps ## axe-core (1280/390 px, light/dark), Nu HTML 
 pytest: install system-deps deploy-deps checks-deps
 	$(BIN)/pytest
 
-test: lint typecheck pytest api-conformance ## Lint, type-check and run every test (emulator, handlers, browser, schemathesis)
+test: lint typecheck infra-lint pytest api-conformance ## Lint, type-check, lint the templates, run every test (emulator, handlers, browser, schemathesis)
 
 # schemathesis against /api/openapi.json on a throwaway stack: every check, a bounded number of
 # examples per operation (a few minutes); fails on any failure. Options: tests/conformance/schemathesis.toml.
@@ -82,6 +82,16 @@ deploy-deps: $(VENV)/.infra-installed ## CDK packages, and binutils (objdump) fo
 
 package: install deploy-deps ## Build the Lambda package offline (zappa package production) and check it
 	$(BIN)/python -m tools.lambda_package
+
+STAGE ?= production
+deploy: package infra/node_modules/.package-lock.json ## Deploy everything to AWS, in order, idempotently: make deploy STAGE=production
+	$(BIN)/python -m tools.deploy --stage $(STAGE)
+
+# cfn-lint on the synthesized templates. W3005 (a DependsOn that a GetAtt already implies) is how
+# CDK writes bucket notifications and Firehose roles: harmless, and not ours to change.
+infra-lint: install deploy-deps ## cfn-lint on the synthesized CloudFormation templates
+	rm -rf .local/templates && $(BIN)/python -m tools.synth .local/templates
+	$(BIN)/cfn-lint --ignore-checks W3005 -- .local/templates/*.template.json
 
 infra-synth: install deploy-deps infra/node_modules/.package-lock.json ## cdk synth with the pinned 2.x aws-cdk CLI
 	cd infra && CDK_DISABLE_CLI_TELEMETRY=true ./node_modules/.bin/cdk synth --quiet --no-notices

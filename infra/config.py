@@ -83,6 +83,19 @@ class StageConfig:
     ses_from_email: str | None  # Cognito's e-mail through SES (a verified identity); None: Cognito's own
 
     @property
+    def data_stack(self) -> str:
+        """Return the data stack's name: never the function's name, which Zappa gives its API stack.
+
+        ``zappa deploy`` creates (or *updates*) a CloudFormation stack named after the function
+        (``blog-production``): a CDK stack of that name would be overwritten by Zappa's API template.
+        """
+        return f"{self.prefix}-data"
+
+    @property
+    def wiring_stack(self) -> str:
+        return f"{self.prefix}-wiring"
+
+    @property
     def secret_parameter_prefix(self) -> str:
         return self.secret_parameter.rsplit("/", 1)[0]
 

@@ -125,14 +125,14 @@ def build_app(
     env = Environment(account=account, region=REGION)
     blog = BlogStack(
         app,
-        config.prefix,
+        config.data_stack,
         config=config,
         env=env,
         description=f"Serverless blog {config.stage}: data, lake, identity, access, alarms",
     )
     wiring = WiringStack(
         app,
-        f"{config.prefix}-wiring",
+        config.wiring_stack,
         config=config,
         stream_arn=blog.data.table.table_stream_arn or "",
         stream_dlq=blog.data.stream_dlq,

@@ -61,7 +61,9 @@ def settings_with_outputs(
     if config.domain and "CertificateArn" not in outputs:
         missing.append("CertificateArn")
     if missing:
-        raise ValueError(f"the CDK outputs lack {', '.join(missing)}: deploy the {config.prefix} stack first")
+        raise ValueError(
+            f"the CDK outputs lack {', '.join(missing)}: deploy the {config.data_stack} stack first"
+        )
     queue_arn = outputs["UploadQueueArn"]
     if not queue_arn.endswith(f":{account}:{config.names.upload_queue}"):
         raise ValueError(f"{queue_arn} is not {config.names.upload_queue} in account {account}")
@@ -105,7 +107,7 @@ def main(argv: list[str] | None = None) -> int:
     parser.add_argument("--api-host", help="the API's execute-api host (after the first zappa deploy)")
     args = parser.parse_args(argv)
     config = stage_config(args.stage, cdk_context())
-    outputs = json.loads(args.outputs.read_text()).get(config.prefix, {})
+    outputs = json.loads(args.outputs.read_text()).get(config.data_stack, {})
     settings = json.loads(ZAPPA_SETTINGS.read_text())
     updated = settings_with_outputs(
         settings,

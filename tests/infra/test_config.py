@@ -57,3 +57,13 @@ def test_bucket_names_are_unique_per_account_and_region_and_fit_s3s_limit() -> N
     assert names.table == "blog-production-table"  # only buckets share one global namespace
     with pytest.raises(ValueError, match="longer than S3's 63"):
         unique_bucket_name("x" * 40, account="123456789012", region="ap-southeast-2")
+
+
+@pytest.mark.parametrize("stage", ["production", "dev"])
+def test_no_cdk_stack_is_named_like_the_stack_zappa_makes_for_its_api(stage: str) -> None:
+    # zappa deploy creates, or updates, a CloudFormation stack named after the function (its API):
+    # a CDK stack of that name would be overwritten by Zappa's template (found by the rehearsal).
+    config = stage_config(stage)
+    zappas_stack = config.function_name
+    assert zappas_stack not in (config.data_stack, config.wiring_stack)
+    assert (config.data_stack, config.wiring_stack) == (f"blog-{stage}-data", f"blog-{stage}-wiring")
