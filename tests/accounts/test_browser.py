@@ -33,7 +33,7 @@ def test_sign_in_guarded_page_and_sign_out(page: Any, live_server_url: str, make
 
     page.goto(f"{live_server_url}/accounts/sign-up/")
     assert page.inner_text(".site-header .who") == "Browser Author"
-    page.click(".site-header form button")  # Sign out (a POST with the CSRF token)
+    page.click(".site-header form.sign-out button")  # Sign out (a POST with the CSRF token)
     page.goto(f"{live_server_url}/accounts/sign-up/")
     assert page.locator(".site-header .who").count() == 0
     page.goto(f"{live_server_url}/test/author/")
