@@ -12,12 +12,6 @@ from tests.analytics_reports import lake_events
 
 
 @pytest.fixture(autouse=True)
-def _analytics_urls(settings: Any) -> None:
-    """Serve sign-in and the analytics URLs (tests/analytics_reports/urls.py)."""
-    settings.ROOT_URLCONF = "tests.analytics_reports.urls"
-
-
-@pytest.fixture(autouse=True)
 def _fresh_listings(monkeypatch: pytest.MonkeyPatch) -> None:
     """List the lake on every run: tests add objects and expect the next run to see them."""
     from analytics.engines import duckdb as duckdb_engine

@@ -20,11 +20,6 @@ from cloud.resources import GROUP_ADMINS, GROUP_AUTHORS
 Publish = Callable[..., Article]
 
 
-@pytest.fixture(autouse=True)
-def _blog_urls(settings: Any) -> None:
-    settings.ROOT_URLCONF = "tests.blog.urls"
-
-
 def unique(prefix: str = "") -> str:
     return f"{prefix}{uuid.uuid4().hex[:12]}"
 
