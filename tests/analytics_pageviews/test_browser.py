@@ -54,7 +54,7 @@ def test_three_pages_browsed_are_in_the_reports(browser: Any, live_server_url: s
         page.goto(f"{live_server_url}/accounts/sign-in/?next=/analytics/%3Freport%3Dtop-pages")
         page.fill("input[name=username]", "admin")
         page.fill("input[name=password]", DEMO_ADMIN_PASSWORD)
-        page.click("form button[type=submit]")
+        page.click("form.account-form button[type=submit]")  # not the header's search form
         page.wait_for_url("**/analytics/**")
         page.wait_for_selector("#run-table tbody tr")
         table = page.locator("#run-table").inner_text()

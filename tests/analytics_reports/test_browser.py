@@ -29,7 +29,7 @@ def test_changing_the_date_range_redraws_the_chart_and_table(browser: Any, live_
         )
         page.fill("input[name=username]", "admin")
         page.fill("input[name=password]", DEMO_ADMIN_PASSWORD)
-        page.click("form button[type=submit]")
+        page.click("form.account-form button[type=submit]")  # not the header's search form
         page.wait_for_url("**/analytics/**")
         assert page.locator("#report-title").inner_text() == "Activity"
         # static/js/charts.js draws the chart (no inline script): a point per day, a line per series.
