@@ -26,6 +26,7 @@ from cloud.resources import GROUP_AUTHORS
 
 HOST = {"Host": "testserver"}
 CSRF_TOKEN = re.compile(rb'name="csrfmiddlewaretoken" value="[^"]+"')
+PAGE_TOKEN = re.compile(rb'name="page_token" value="[^"]*"')
 
 
 @pytest.fixture(scope="module")
@@ -45,7 +46,8 @@ def article(local_stack: LocalStack) -> Article:
 
 
 def comparable(body: bytes) -> bytes:
-    """Mask what differs on every response (CSRF tokens)."""
+    """Mask what differs on every response (CSRF tokens, the like form's time-stamped page token)."""
+    body = PAGE_TOKEN.sub(b'name="page_token" value="-"', body)
     return CSRF_TOKEN.sub(b'name="csrfmiddlewaretoken" value="-"', body)
 
 
