@@ -69,7 +69,10 @@ def _identity(request: HttpRequest) -> Identity | None:
 def _cover(article: Article) -> SafeString | str:
     if not article.cover_image_id:
         return ""
-    markup = pictures.picture_html(article.cover_image_id, alt="", sizes=COVER_SIZES)
+    # The 16:9 cover crop (around the image's focal point): a portrait cover does not fill the screen.
+    markup = pictures.picture_html(
+        article.cover_image_id, alt="", sizes=COVER_SIZES, crop=pictures.COVER_CROP
+    )
     # uploads.pictures returns trusted markup built from ids and rendition URLs, never author text.
     return mark_safe(markup) if markup else ""  # noqa: S308
 
@@ -263,7 +266,7 @@ def _form_errors(form: ArticleForm, error: BlogError) -> None:
 def _cover_thumbnail(image_id: str | None) -> SafeString | str:
     if not image_id:
         return ""
-    markup = pictures.picture_html(image_id, alt="Cover", sizes=COVER_THUMB_SIZES)
+    markup = pictures.picture_html(image_id, alt="Cover", sizes=COVER_THUMB_SIZES, crop=pictures.COVER_CROP)
     # uploads.pictures returns trusted markup built from ids and rendition URLs, never author text.
     return mark_safe(markup) if markup else ""  # noqa: S308
 

@@ -85,6 +85,7 @@ class RenditionInfo:
     format: str
     bytes: int
     key: str
+    crop: str = ""  # a cover crop's aspect ("16x9"); "" for the image at its own aspect
 
 
 @dataclass(frozen=True)

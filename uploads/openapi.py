@@ -41,6 +41,10 @@ SCHEMAS: dict[str, Any] = {
             "width": {"type": "integer"},
             "height": {"type": "integer"},
             "format": {"type": "string", "enum": ["webp", "jpeg", "png"]},
+            "crop": {
+                "type": ["string", "null"],
+                "description": "A cover crop's aspect (16x9, around the focal point); null: the whole image.",
+            },
             "bytes": {"type": "integer"},
             "url": {"type": "string", "format": "uri", "description": "Immutable: cache it forever."},
         },

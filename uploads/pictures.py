@@ -51,13 +51,22 @@ def _srcset(renditions: list[RenditionInfo]) -> str:
     return ", ".join(f"{storage.object_url(r.key)} {r.width}w" for r in renditions)
 
 
-def picture_html(image_id: str, *, alt: str, sizes: str = "100vw") -> str | None:
-    """Return ``<picture>`` markup (WebP first, then JPEG/PNG), lazy, sized against layout shift."""
+COVER_CROP = "16x9"  # the aspect of the rendition set's cover crops (uploads.renditions RENDITION_SPECS)
+
+
+def picture_html(image_id: str, *, alt: str, sizes: str = "100vw", crop: str = "") -> str | None:
+    """Return ``<picture>`` markup (WebP first, then JPEG/PNG), lazy, sized against layout shift.
+
+    ``crop="16x9"`` (``COVER_CROP``) shows the cover crops, cut around the image's focal point;
+    an image processed before crops existed falls back to its uncropped renditions.
+    """
     image = ready_image(image_id)
     if image is None:
         return None
-    webp = sorted((r for r in image.renditions if r.format == "webp"), key=lambda r: r.width)
-    fallback = sorted((r for r in image.renditions if r.format != "webp"), key=lambda r: r.width)
+    chosen = [r for r in image.renditions if r.crop == crop] or [r for r in image.renditions if not r.crop]
+    webp = sorted((r for r in chosen if r.format == "webp"), key=lambda r: r.width)
+    # PNG renditions larger than the original are not made: WebP is then the fallback too.
+    fallback = sorted((r for r in chosen if r.format != "webp"), key=lambda r: r.width) or webp
     if not fallback:
         return None
     src = next((r for r in fallback if r.width >= FALLBACK_WIDTH), fallback[-1])
@@ -83,7 +92,9 @@ def og_image_url(image_id: str) -> str | None:
     image = ready_image(image_id)
     if image is None:
         return None
-    candidates = sorted((r for r in image.renditions if r.format != "webp"), key=lambda r: r.width)
+    candidates = sorted(
+        (r for r in image.renditions if r.format != "webp" and not r.crop), key=lambda r: r.width
+    )
     if not candidates:
         return None
     return storage.object_url(next((r for r in candidates if r.width >= OG_WIDTH), candidates[-1]).key)

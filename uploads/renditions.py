@@ -1,6 +1,10 @@
 """Image bytes -> validated, oriented, metadata-free renditions. Pure: no Django, no AWS.
 
-Renditions are described as data (``width-640|format-webp``), never distorted and never upscaled.
+Renditions are described as data, as Wagtail's filter specs are: ``RENDITION_SPECS`` lists specs
+such as ``width-640`` (that width, the height from the aspect) and ``fill-1280x720`` (a cover crop
+to that size around the image's focal point), each optionally ``|format-webp``; ``parse_spec``
+turns a spec into the operation that makes it, and every ``Rendition`` says which spec it is.
+Nothing is distorted and nothing is upscaled (a crop of a small image keeps its aspect, smaller).
 Speed comes from doing less work, never from lower quality targets:
 
 - a JPEG is decoded by libjpeg at the smallest DCT scale (1/2, 1/4, 1/8) that still covers the
@@ -16,8 +20,11 @@ from __future__ import annotations
 import functools
 import hashlib
 import io
+import math
+import os
 import re
 import warnings
+from concurrent.futures import ThreadPoolExecutor
 from dataclasses import dataclass
 
 from PIL import Image, ImageCms, UnidentifiedImageError
@@ -27,7 +34,13 @@ from uploads.domain import MAX_BYTES, ImageRejected
 
 # --- Limits, each next to its reason ----------------------------------------------------------
 MAX_PIXELS = 50_000_000  # ~150 MB of RGB once decoded: well inside a 1 GB Lambda, bombs refused
-WIDTHS = (320, 640, 1280, 1920)  # phones, tablets, laptops, large screens (1x and 2x)
+# The rendition set. Widths: phones, tablets, laptops, large screens (1x and 2x). Fills: covers
+# cropped to 16:9 for the home page's entries and the article's header (1x and 2x of ~640 px).
+RENDITION_SPECS = ("width-320", "width-640", "width-1280", "width-1920", "fill-640x360", "fill-1280x720")
+# Encoding threads: Lambda gives one vCPU per 1,769 MB of memory (up to 6 at 10,240 MB); more
+# threads than cores only add switching.
+ENCODE_THREADS = max(1, min(6, os.cpu_count() or 1))
+MIN_SIDE = 16  # smaller than a favicon: no rendition set is worth making (a 1x1 is a tracking pixel)
 ACCEPTED_FORMATS = ("JPEG", "PNG", "WEBP", "GIF")  # what browsers show and Pillow decodes safely
 JPEG_QUALITY = 82
 WEBP_QUALITY = 80
@@ -61,12 +74,58 @@ _TRANSPOSE = {
 _SWAPS_AXES = {5, 6, 7, 8}
 
 
+SPEC_PATTERN = re.compile(
+    r"^(?:width-(?P<width>\d{1,4})|fill-(?P<fw>\d{1,4})x(?P<fh>\d{1,4}))(?:\|format-(?P<format>webp|jpeg|png))?$"
+)
+
+
+@dataclass(frozen=True)
+class RenditionSpec:
+    """One parsed spec: "width" (scale to ``width``) or "fill" (crop to ``width`` x ``height``)."""
+
+    operation: str
+    width: int
+    height: int = 0  # fills only
+    format: str | None = None  # None: WebP and the image's own fallback (JPEG, or PNG when transparent)
+
+    @property
+    def crop(self) -> str:
+        """Return the aspect a fill crops to (``"16x9"``), or "" for a plain width."""
+        if self.operation != "fill":
+            return ""
+        divisor = math.gcd(self.width, self.height)
+        return f"{self.width // divisor}x{self.height // divisor}"
+
+
+def parse_spec(text: str) -> RenditionSpec:
+    """Return the operation a spec describes; raise ValueError for anything else."""
+    match = SPEC_PATTERN.match(text)
+    if not match:
+        raise ValueError(f"Not a rendition spec: {text!r} (width-N or fill-WxH, then |format-webp|jpeg|png).")
+    fmt = match["format"]
+    if match["width"]:
+        width = int(match["width"])
+        if width < 1:
+            raise ValueError(f"Not a rendition spec: {text!r} (a width of at least 1).")
+        return RenditionSpec(operation="width", width=width, format=fmt)
+    width, height = int(match["fw"]), int(match["fh"])
+    if width < 1 or height < 1:
+        raise ValueError(f"Not a rendition spec: {text!r} (a size of at least 1x1).")
+    return RenditionSpec(operation="fill", width=width, height=height, format=fmt)
+
+
+SPECS = tuple(parse_spec(text) for text in RENDITION_SPECS)
+WIDTHS = tuple(sorted(spec.width for spec in SPECS if spec.operation == "width"))
+FILLS = tuple(spec for spec in SPECS if spec.operation == "fill")
+
+
 @dataclass(frozen=True)
 class Rendition:
     width: int
     height: int
     format: str  # "webp" | "jpeg" | "png"
     data: bytes
+    crop: str = ""  # the aspect of a fill ("16x9"), "" for a plain width
 
     @property
     def content_type(self) -> str:
@@ -74,7 +133,9 @@ class Rendition:
 
     @property
     def spec(self) -> str:
-        return f"width-{self.width}|format-{self.format}"
+        """Return the spec that made this rendition (its actual size: never upscaled)."""
+        size = f"fill-{self.width}x{self.height}" if self.crop else f"width-{self.width}"
+        return f"{size}|format-{self.format}"
 
     @property
     def digest(self) -> str:
@@ -95,7 +156,8 @@ def rendition_key(*, image_id: str, rendition: Rendition) -> str:
     The image id keeps each image's renditions its own: deleting one image never removes files
     another (identical) upload still shows.
     """
-    name = f"{rendition.digest[:32]}-{rendition.width}w.{EXTENSIONS[rendition.format]}"
+    shape = f"{rendition.width}x{rendition.height}" if rendition.crop else f"{rendition.width}w"
+    name = f"{rendition.digest[:32]}-{shape}.{EXTENSIONS[rendition.format]}"
     return f"{RENDITION_PREFIX}{image_id}/{name}"
 
 
@@ -141,6 +203,11 @@ def _open(data: bytes) -> Image.Image:
     width, height = image.size
     if width < 1 or height < 1:
         raise ImageRejected("The image has no pixels.")
+    if width < MIN_SIDE or height < MIN_SIDE:
+        raise ImageRejected(
+            f"The image is {width} x {height} pixels: too small for a picture "
+            f"(at least {MIN_SIDE} x {MIN_SIDE})."
+        )
     if width * height > MAX_PIXELS:
         raise ImageRejected(_too_many_pixels_reason((width, height)))
     return image
@@ -243,6 +310,55 @@ def _to_srgb(image: Image.Image, icc_profile: bytes) -> Image.Image:
     return converted if converted is not None else image
 
 
+def cover_crop_box(
+    *, width: int, height: int, aspect: tuple[int, int], focal: tuple[float, float]
+) -> tuple[int, int, int, int]:
+    """Return the largest (left, top, right, bottom) box of ``aspect`` inside a ``width`` x ``height``
+    image, centred on the focal point (fractions of the width and height) as far as the edges allow."""
+    aw, ah = aspect
+    crop_w, crop_h = width, round(width * ah / aw)
+    if crop_h > height:
+        crop_w, crop_h = round(height * aw / ah), height
+    crop_w, crop_h = max(1, min(crop_w, width)), max(1, min(crop_h, height))
+    fx, fy = (min(1.0, max(0.0, float(v))) for v in focal)
+    left = min(max(0, round(fx * width - crop_w / 2)), width - crop_w)
+    top = min(max(0, round(fy * height - crop_h / 2)), height - crop_h)
+    return left, top, left + crop_w, top + crop_h
+
+
+def _fills(
+    upright: Image.Image,
+    *,
+    fills: tuple[RenditionSpec, ...],
+    focal: tuple[float, float],
+) -> list[tuple[RenditionSpec, Image.Image]]:
+    """Return each fill's crop, resized down (never up) to its size; the same size only once."""
+    made: dict[tuple[int, int], tuple[RenditionSpec, Image.Image]] = {}
+    for spec in fills:
+        box = cover_crop_box(
+            width=upright.width, height=upright.height, aspect=(spec.width, spec.height), focal=focal
+        )
+        box_w = box[2] - box[0]
+        size = (spec.width, spec.height) if box_w >= spec.width else (box_w, box[3] - box[1])
+        if size in made:
+            continue
+        cropped = upright.resize(size, Image.Resampling.LANCZOS, box=box, reducing_gap=REDUCING_GAP)
+        made[size] = (spec, cropped)
+    return list(made.values())
+
+
+def _png_no_larger(image: Image.Image, data: bytes, *, limit: int | None) -> bytes | None:
+    """Return PNG bytes no larger than ``limit`` (the original PNG's size): re-encoded with a
+    palette when the plain encoding is larger; None when nothing fits (that PNG is not made)."""
+    if limit is None or len(data) <= limit:
+        return data
+    buffer = io.BytesIO()
+    method = Image.Quantize.FASTOCTREE if image.mode == "RGBA" else Image.Quantize.MEDIANCUT
+    image.quantize(colors=256, method=method).save(buffer, "PNG", optimize=True)
+    smaller = buffer.getvalue()
+    return smaller if len(smaller) <= limit else None
+
+
 def _encode(image: Image.Image, fmt: str) -> bytes:
     buffer = io.BytesIO()
     if fmt == "webp":
@@ -255,21 +371,33 @@ def _encode(image: Image.Image, fmt: str) -> bytes:
     return buffer.getvalue()
 
 
-def image_renditions(data: bytes) -> RenditionSet:
-    """Validate ``data`` and return every rendition; raise ``ImageRejected`` with a reason otherwise."""
+def image_renditions(data: bytes, *, focal: tuple[float, float] = (0.5, 0.5)) -> RenditionSet:
+    """Validate ``data`` and return every rendition of ``RENDITION_SPECS`` (fills cropped around
+    ``focal``, fractions of the upright width and height); raise ``ImageRejected`` with a reason."""
     image = _open(data)
+    png_limit = len(data) if image.format == "PNG" else None
     orientation = _orientation(image)
     icc_profile = image.info.get("icc_profile")
     width, height = image.size
     upright_width, upright_height = (height, width) if orientation in _SWAPS_AXES else (width, height)
     widths = rendition_widths(upright_width)
+    largest_fill = max((spec.width for spec in FILLS), default=0)
 
-    decoded = _decode(image, target_width=widths[-1], orientation=orientation)
+    decoded = _decode(
+        image, target_width=max(widths[-1], min(largest_fill, upright_width)), orientation=orientation
+    )
     current = _to_display_mode(decoded, icc_profile)
     has_alpha = current.mode == "RGBA"
     second_format = "png" if has_alpha else "jpeg"
+    formats = ("webp", second_format)
 
-    renditions: list[Rendition] = []
+    jobs: list[tuple[Image.Image, int, int, str, str]] = []  # (image, width, height, format, crop)
+    if FILLS:
+        upright_full = current.transpose(_TRANSPOSE[orientation]) if orientation != 1 else current
+        # Crop from the decoded image, at the original's proportions (the draft scale keeps them).
+        for spec, cropped in _fills(upright_full, fills=FILLS, focal=focal):
+            for fmt in (spec.format,) if spec.format else formats:
+                jobs.append((cropped, cropped.width, cropped.height, fmt, spec.crop))
     for target in sorted(widths, reverse=True):
         # Sizes come from the original's upright geometry, so every chain step lands exactly.
         target_height = scaled_height(width=upright_width, height=upright_height, new_width=target)
@@ -278,12 +406,28 @@ def image_renditions(data: bytes) -> RenditionSet:
             current = current.resize(stored_size, Image.Resampling.LANCZOS, reducing_gap=REDUCING_GAP)
         upright = current.transpose(_TRANSPOSE[orientation]) if orientation != 1 else current
         # A fresh image carries no EXIF, XMP, ICC or comments: nothing from the upload leaks.
-        for fmt in ("webp", second_format):
-            renditions.append(
-                Rendition(width=target, height=target_height, format=fmt, data=_encode(upright, fmt))
-            )
+        for fmt in formats:
+            jobs.append((upright, target, target_height, fmt, ""))
+
+    def encode(picture_jobs: list[tuple[Image.Image, int, int, str, str]]) -> list[Rendition]:
+        made: list[Rendition] = []
+        for picture, rwidth, rheight, fmt, crop in picture_jobs:
+            encoded: bytes | None = _encode(picture, fmt)
+            if fmt == "png" and encoded is not None:
+                encoded = _png_no_larger(picture, encoded, limit=png_limit)
+            if encoded is not None:
+                made.append(Rendition(rwidth, rheight, fmt, encoded, crop))
+        return made
+
+    # Pillow's encoders release the GIL while they compress: encode the set in parallel, one task
+    # per picture (save() keeps its options on the image object, so a picture is never shared).
+    by_picture: dict[int, list[tuple[Image.Image, int, int, str, str]]] = {}
+    for job in jobs:
+        by_picture.setdefault(id(job[0]), []).append(job)
+    with ThreadPoolExecutor(max_workers=ENCODE_THREADS) as pool:
+        renditions = [r for made in pool.map(encode, by_picture.values()) for r in made]
     image.close()
-    renditions.sort(key=lambda r: (r.width, r.format))
+    renditions.sort(key=lambda r: (r.crop, r.width, r.format))
     return RenditionSet(
         width=upright_width, height=upright_height, has_alpha=has_alpha, renditions=tuple(renditions)
     )

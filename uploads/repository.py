@@ -69,6 +69,7 @@ def record_from_item(item: dict[str, Any]) -> ImageRecord:
                 format=r["format"],
                 bytes=int(r["bytes"]),
                 key=r["key"],
+                crop=str(r.get("crop", "")),
             )
             for r in data.get("renditions", [])
         ),

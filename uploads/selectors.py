@@ -62,6 +62,7 @@ def image_as_json(image: ImageRecord) -> dict[str, Any]:
                 "width": r.width,
                 "height": r.height,
                 "format": r.format,
+                "crop": r.crop or None,
                 "bytes": r.bytes,
                 "url": storage.object_url(r.key),
             }

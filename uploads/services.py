@@ -129,6 +129,7 @@ def image_process(
                 format=rendition.format,
                 bytes=len(rendition.data),
                 key=rkey,
+                crop=rendition.crop,
             )
         )
     try:

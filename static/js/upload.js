@@ -83,6 +83,7 @@
   function smallest(image, format) {
     var found = null;
     (image.renditions || []).forEach(function (r) {
+      if (r.crop) return; // cover crops are not the image as it is
       if ((!format || r.format === format) && (!found || r.width < found.width)) found = r;
     });
     return found;

@@ -28,6 +28,10 @@ def two_halves(
     return image
 
 
+def two_halves_bytes(size: tuple[int, int]) -> bytes:
+    return _save(two_halves(size), "PNG")
+
+
 def jpeg_rotated_with_gps() -> bytes:
     """A 400x200 JPEG whose EXIF says 'rotate 90° clockwise to show' (6) and where it was taken."""
     exif = Image.Exif()
@@ -75,7 +79,13 @@ def webp(size: tuple[int, int] = (700, 500)) -> bytes:
 
 
 def tiny() -> bytes:
+    """A 1x1 PNG: refused as too small for a rendition set."""
     return _save(Image.new("RGB", (1, 1), RED), "PNG")
+
+
+def small() -> bytes:
+    """The smallest image that gets renditions (uploads.renditions.MIN_SIDE)."""
+    return _save(Image.new("RGB", (16, 16), RED), "PNG")
 
 
 def panorama() -> bytes:

@@ -88,7 +88,11 @@ def test_api_upload_status_list_delete(author_api: Client) -> None:
     assert image["status"] == "ready"
     assert image["error"] is None
     assert (image["width"], image["height"]) == (800, 600)
-    assert sorted((r["width"], r["format"]) for r in image["renditions"]) == [
+    assert {(r["width"], r["height"], r["crop"]) for r in image["renditions"] if r["crop"]} == {
+        (640, 360, "16x9"),
+        (800, 450, "16x9"),  # 1280x720 from an 800-wide image: never upscaled
+    }
+    assert sorted((r["width"], r["format"]) for r in image["renditions"] if not r["crop"]) == [
         (320, "png"),
         (320, "webp"),
         (640, "png"),

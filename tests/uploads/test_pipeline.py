@@ -51,7 +51,7 @@ def test_upload_becomes_ready_with_upright_metadata_free_renditions(uploaded: Up
     assert record.status == STATUS_READY
     assert (record.width, record.height) == (200, 400)  # orientation 6 applied
     assert record.bytes == len(images.jpeg_rotated_with_gps())
-    assert sorted((r.width, r.height, r.format) for r in record.renditions) == [
+    assert sorted((r.width, r.height, r.format) for r in record.renditions if not r.crop) == [
         (200, 400, "jpeg"),
         (200, 400, "webp"),
     ]
@@ -64,7 +64,8 @@ def test_upload_becomes_ready_with_upright_metadata_free_renditions(uploaded: Up
         response = requests.get(storage.object_url(rendition.key), timeout=10)
         assert response.status_code == 200
         served = Image.open(io.BytesIO(response.content))
-        assert served.size == (200, 400)
+        assert served.size == (rendition.width, rendition.height)
+        assert served.size == ((200, 112) if rendition.crop else (200, 400))
         assert not served.getexif()
         assert b"Exif" not in response.content
 
@@ -161,7 +162,7 @@ def test_s3_test_event_is_ignored(local_stack: object) -> None:
 
 
 def test_only_failed_messages_are_reported(uploaded: Uploaded, monkeypatch: pytest.MonkeyPatch) -> None:
-    good_ticket, good = uploaded(images.tiny(), content_type="image/png")
+    good_ticket, good = uploaded(images.small(), content_type="image/png")
     flaky_ticket, flaky = uploaded(images.gif_animated(), content_type="image/gif")
     poison = {"MessageId": "poison-1", "ReceiptHandle": "r", "Body": "this is not JSON"}
 
@@ -207,8 +208,8 @@ def test_delete_removes_record_renditions_and_upload(uploaded: Uploaded, owner_i
 
 
 def test_delete_refused_while_an_article_shows_the_image(uploaded: Uploaded, owner_id: str) -> None:
-    cover_ticket, cover_message = uploaded(images.tiny(), content_type="image/png")
-    body_ticket, body_message = uploaded(images.tiny(), content_type="image/png")
+    cover_ticket, cover_message = uploaded(images.small(), content_type="image/png")
+    body_ticket, body_message = uploaded(images.small(), content_type="image/png")
     handle(sqs_event(cover_message, body_message))
     put_article(owner_id=owner_id, title="On covers", body="Text.", cover=cover_ticket.image.id)
     put_article(owner_id=owner_id, title="Inline", body=f"See ![a tiny dot](image:{body_ticket.image.id}).")
@@ -239,7 +240,7 @@ def test_delete_refused_while_a_reference_style_image_shows_it(uploaded: Uploade
 
 def test_every_record_of_a_message_is_handled(uploaded: Uploaded) -> None:
     """The seed handled only ``Records[0]``; a notification may carry several."""
-    first, first_message = uploaded(images.tiny(), content_type="image/png")
+    first, first_message = uploaded(images.small(), content_type="image/png")
     second, second_message = uploaded(images.webp((500, 400)), content_type="image/webp")
     combined = json.loads(first_message["Body"])
     combined["Records"] += json.loads(second_message["Body"])["Records"]

@@ -34,7 +34,12 @@ def px(image: Image.Image, xy: tuple[int, int]) -> tuple[int, ...]:
 
 
 def by_key(result: RenditionSet) -> dict[tuple[int, str], Rendition]:
-    return {(r.width, r.format): r for r in result.renditions}
+    """Return the width renditions (not the cover crops) by (width, format)."""
+    return {(r.width, r.format): r for r in result.renditions if not r.crop}
+
+
+def widths_only(result: RenditionSet) -> list[Rendition]:
+    return [r for r in result.renditions if not r.crop]
 
 
 def assert_no_metadata(rendition: Rendition) -> None:
@@ -62,12 +67,13 @@ def test_exif_orientation_applied_and_gps_dropped() -> None:
     result = image_renditions(images.jpeg_rotated_with_gps())
     # Stored 400x200 with orientation 6: shown upright as 200 wide, 400 high.
     assert (result.width, result.height) == (200, 400)
-    assert [(r.width, r.height, r.format) for r in result.renditions] == [
+    assert [(r.width, r.height, r.format) for r in widths_only(result)] == [
         (200, 400, "jpeg"),
         (200, 400, "webp"),
     ]
     for rendition in result.renditions:
         assert_no_metadata(rendition)
+    for rendition in widths_only(result):
         upright = opened(rendition).convert("RGB")
         # Turned clockwise, the stored left (red) half is now on top, the blue below.
         assert close(px(upright, (100, 50)), images.RED), rendition.spec
@@ -93,7 +99,7 @@ def test_every_orientation_matches_pillows_exif_transpose(orientation: int) -> N
 
 def test_progressive_jpeg_gets_every_width_exactly() -> None:
     result = image_renditions(images.jpeg_progressive((1000, 750)))
-    sizes = sorted({(r.width, r.height) for r in result.renditions})
+    sizes = sorted({(r.width, r.height) for r in widths_only(result)})
     assert sizes == [(320, 240), (640, 480), (1000, 750)]
     assert {r.format for r in result.renditions} == {"webp", "jpeg"}
     for rendition in result.renditions:
@@ -103,7 +109,7 @@ def test_progressive_jpeg_gets_every_width_exactly() -> None:
 
 def test_large_jpeg_reduced_while_decoding_gets_exact_sizes() -> None:
     result = image_renditions(images.jpeg_progressive((4000, 3000)))
-    assert sorted({(r.width, r.height) for r in result.renditions}) == [
+    assert sorted({(r.width, r.height) for r in widths_only(result)}) == [
         (320, 240),
         (640, 480),
         (1280, 960),
@@ -167,14 +173,15 @@ def test_webp_upload() -> None:
     assert by_key(result)[(320, "webp")].height == 229  # 500 * 320 / 700 = 228.57
 
 
-def test_one_pixel_image() -> None:
-    result = image_renditions(images.tiny())
-    assert [(r.width, r.height) for r in result.renditions] == [(1, 1), (1, 1)]
+def test_one_pixel_image_is_refused_as_too_small() -> None:
+    with pytest.raises(ImageRejected) as error:
+        image_renditions(images.tiny())
+    assert "too small" in error.value.reason
 
 
 def test_wide_panorama_keeps_its_aspect() -> None:
     result = image_renditions(images.panorama())
-    assert sorted({(r.width, r.height) for r in result.renditions}) == [
+    assert sorted({(r.width, r.height) for r in widths_only(result)}) == [
         (320, 16),
         (640, 32),
         (1280, 64),
@@ -221,3 +228,71 @@ def test_same_input_gives_same_bytes_and_keys() -> None:
     assert key.startswith("renditions/abc/")
     assert key.endswith("-200w.jpg")
     assert first.renditions[0].digest[:32] in key
+
+
+# --- Renditions as data, cover crops -------------------------------------------------------------
+
+
+def test_specs_parse_into_operations() -> None:
+    from uploads.renditions import RENDITION_SPECS, RenditionSpec, parse_spec
+
+    assert parse_spec("width-640") == RenditionSpec(operation="width", width=640)
+    assert parse_spec("fill-1280x720|format-webp") == RenditionSpec(
+        operation="fill", width=1280, height=720, format="webp"
+    )
+    assert parse_spec("fill-1280x720").crop == "16x9"
+    for bad in ("width-0", "height-200", "fill-10", "width-640|format-gif", "width-640 "):
+        with pytest.raises(ValueError, match="Not a rendition spec"):
+            parse_spec(bad)
+    assert [parse_spec(spec).operation for spec in RENDITION_SPECS].count("fill") == 2
+    # Every rendition made says which spec it is.
+    result = image_renditions(images.jpeg_progressive((2000, 1500)))
+    specs = {r.spec for r in result.renditions}
+    assert "width-640|format-webp" in specs
+    assert "fill-1280x720|format-jpeg" in specs
+
+
+def test_cover_crop_box_follows_the_focal_point() -> None:
+    from uploads.renditions import cover_crop_box
+
+    # A portrait 1000 x 2000 cropped to 16:9: full width, 562 high, where the focal point is.
+    assert cover_crop_box(width=1000, height=2000, aspect=(16, 9), focal=(0.5, 0.5)) == (0, 719, 1000, 1281)
+    assert cover_crop_box(width=1000, height=2000, aspect=(16, 9), focal=(0.5, 0.0)) == (0, 0, 1000, 562)
+    assert cover_crop_box(width=1000, height=2000, aspect=(16, 9), focal=(0.5, 1.0)) == (0, 1438, 1000, 2000)
+    # A wide panorama: full height, the width around the focal point, kept inside the image.
+    assert cover_crop_box(width=8000, height=400, aspect=(16, 9), focal=(0.9, 0.5)) == (6844, 0, 7555, 400)
+    assert cover_crop_box(width=8000, height=400, aspect=(16, 9), focal=(1.0, 0.5)) == (7289, 0, 8000, 400)
+
+
+def test_cover_crops_are_never_distorted_or_upscaled() -> None:
+    # Left half red, right half blue, 2400 x 600: a 16:9 crop is 1067 x 600, around the focal point.
+    wide = images.two_halves_bytes((2400, 600))
+    left = image_renditions(wide, focal=(0.1, 0.5))
+    crops = [r for r in left.renditions if r.crop]
+    # 1280x720 would need an upscale: it becomes the 1067x600 crop itself; 640x360 is scaled down.
+    assert sorted({(r.width, r.height) for r in crops}) == [(640, 360), (1067, 600)]
+    assert {r.format for r in crops} == {"webp", "jpeg"}
+    for rendition in crops:
+        image = opened(rendition)
+        assert image.size == (rendition.width, rendition.height)
+        assert rendition.crop == "16x9"
+        assert close(px(image, (5, image.height // 2)), images.RED)
+        assert close(px(image, (image.width - 5, image.height // 2)), images.RED)
+    right = next(
+        r for r in image_renditions(wide, focal=(0.9, 0.5)).renditions if r.crop and r.format == "jpeg"
+    )
+    assert close(px(opened(right), (5, 100)), images.BLUE)
+    centre = next(r for r in image_renditions(wide).renditions if r.crop and r.format == "jpeg")
+    image = opened(centre)
+    assert close(px(image, (5, 100)), images.RED)
+    assert close(px(image, (image.width - 5, 100)), images.BLUE)
+    large = image_renditions(images.jpeg_progressive((4000, 3000)))
+    assert sorted({(r.width, r.height) for r in large.renditions if r.crop}) == [(640, 360), (1280, 720)]
+
+
+def test_png_renditions_are_never_larger_than_the_original() -> None:
+    for data in (images.png_palette(), images.png_alpha()):
+        result = image_renditions(data)
+        pngs = [r for r in result.renditions if r.format == "png"]
+        for rendition in pngs:
+            assert len(rendition.data) <= len(data), rendition.spec
