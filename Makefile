@@ -13,7 +13,7 @@ PORT ?= 8000
 LOCAL_AWS_PORT ?= 4566
 export PORT LOCAL_AWS_PORT
 
-.PHONY: help install run test lint typecheck pytest api-conformance bench package infra-synth system-deps clean deploy-deps checks-deps site-checks deploy infra-lint
+.PHONY: help install run test lint typecheck pytest api-conformance bench bench-deps package infra-synth system-deps clean deploy-deps checks-deps site-checks deploy infra-lint
 
 help: ## List the targets
 	@grep -E '^[a-z-]+:.*##' $(MAKEFILE_LIST) | awk -F':.*## ' '{printf "  make %-12s %s\n", $$1, $$2}'
@@ -97,7 +97,10 @@ infra-synth: install deploy-deps infra/node_modules/.package-lock.json ## cdk sy
 	cd infra && CDK_DISABLE_CLI_TELEMETRY=true ./node_modules/.bin/cdk synth --quiet --no-notices
 
 
-bench: install ## Benchmarks: figures and ratios against baselines measured in the same run
+bench-deps: ## Debian's libvips for bench/renditions.py's pyvips side-by-side (bench only, never packaged)
+	@ldconfig -p | grep -q libvips.so.42 || { $(APT) update -qq && $(APT) install -y -qq --no-install-recommends libvips42 >/dev/null; }
+
+bench: install bench-deps ## Benchmarks: figures and ratios against baselines measured in the same run
 	$(BIN)/python -m bench
 
 clean: ## Remove the virtualenv and local state

@@ -161,10 +161,11 @@ def rendition_key(*, image_id: str, rendition: Rendition) -> str:
     return f"{RENDITION_PREFIX}{image_id}/{name}"
 
 
-def rendition_widths(original_width: int) -> tuple[int, ...]:
+def rendition_widths(original_width: int, *, widths: tuple[int, ...] = WIDTHS) -> tuple[int, ...]:
     """Return the widths to make: the standard ones below the original, and the original's if narrower."""
-    widths = {w for w in WIDTHS if w < original_width} | {min(original_width, WIDTHS[-1])}
-    return tuple(sorted(widths))
+    widths = widths or WIDTHS
+    made = {w for w in widths if w < original_width} | {min(original_width, max(widths))}
+    return tuple(sorted(made))
 
 
 def scaled_height(*, width: int, height: int, new_width: int) -> int:
@@ -371,7 +372,9 @@ def _encode(image: Image.Image, fmt: str) -> bytes:
     return buffer.getvalue()
 
 
-def image_renditions(data: bytes, *, focal: tuple[float, float] = (0.5, 0.5)) -> RenditionSet:
+def image_renditions(
+    data: bytes, *, focal: tuple[float, float] = (0.5, 0.5), specs: tuple[RenditionSpec, ...] = SPECS
+) -> RenditionSet:
     """Validate ``data`` and return every rendition of ``RENDITION_SPECS`` (fills cropped around
     ``focal``, fractions of the upright width and height); raise ``ImageRejected`` with a reason."""
     image = _open(data)
@@ -380,8 +383,9 @@ def image_renditions(data: bytes, *, focal: tuple[float, float] = (0.5, 0.5)) ->
     icc_profile = image.info.get("icc_profile")
     width, height = image.size
     upright_width, upright_height = (height, width) if orientation in _SWAPS_AXES else (width, height)
-    widths = rendition_widths(upright_width)
-    largest_fill = max((spec.width for spec in FILLS), default=0)
+    fills = tuple(spec for spec in specs if spec.operation == "fill")
+    widths = rendition_widths(upright_width, widths=tuple(s.width for s in specs if s.operation == "width"))
+    largest_fill = max((spec.width for spec in fills), default=0)
 
     decoded = _decode(
         image, target_width=max(widths[-1], min(largest_fill, upright_width)), orientation=orientation
@@ -392,10 +396,10 @@ def image_renditions(data: bytes, *, focal: tuple[float, float] = (0.5, 0.5)) ->
     formats = ("webp", second_format)
 
     jobs: list[tuple[Image.Image, int, int, str, str]] = []  # (image, width, height, format, crop)
-    if FILLS:
+    if fills:
         upright_full = current.transpose(_TRANSPOSE[orientation]) if orientation != 1 else current
         # Crop from the decoded image, at the original's proportions (the draft scale keeps them).
-        for spec, cropped in _fills(upright_full, fills=FILLS, focal=focal):
+        for spec, cropped in _fills(upright_full, fills=fills, focal=focal):
             for fmt in (spec.format,) if spec.format else formats:
                 jobs.append((cropped, cropped.width, cropped.height, fmt, spec.crop))
     for target in sorted(widths, reverse=True):

@@ -227,7 +227,7 @@ def test_delete_refused_while_an_article_shows_the_image(uploaded: Uploaded, own
 
 def test_delete_refused_while_a_reference_style_image_shows_it(uploaded: Uploaded, owner_id: str) -> None:
     """``![pic][r]`` with ``[r]: image:<id>`` renders the image: deleting it would break the article."""
-    ticket, message = uploaded(images.tiny(), content_type="image/png")
+    ticket, message = uploaded(images.small(), content_type="image/png")
     handle(sqs_event(message))
     body = f"A dot: ![a tiny dot][dot].\n\n[dot]: image:{ticket.image.id}\n"
     put_article(owner_id=owner_id, title="By reference", body=body)
