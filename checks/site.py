@@ -19,6 +19,7 @@ import sys
 import time
 import urllib.request
 from collections.abc import Iterator
+from concurrent.futures import ThreadPoolExecutor
 from contextlib import contextmanager
 from dataclasses import dataclass, field
 from pathlib import Path
@@ -140,6 +141,13 @@ def axe_check(
     pages: dict[str, str], report: Report, *, passes: tuple[tuple[int, Scheme], ...] = PASSES
 ) -> None:
     """Run axe-core (its default rules: WCAG 2.x A/AA and best practices) per width and colour scheme."""
+    # Playwright's sync API refuses to run inside a running asyncio loop (pytest-playwright's
+    # browser tests leave one in the test process): run it on a thread of its own.
+    with ThreadPoolExecutor(max_workers=1) as pool:
+        pool.submit(_axe_run, pages, report, passes).result()
+
+
+def _axe_run(pages: dict[str, str], report: Report, passes: tuple[tuple[int, Scheme], ...]) -> None:
     from playwright.sync_api import sync_playwright
 
     script = AXE_JS.read_text()
