@@ -29,11 +29,6 @@ CYCLES = int(os.environ.get("SOAK_CYCLES", "20"))
 KILL_EVERY = 3  # every third cycle ends with kill -9 instead of a clean stop
 LIKES_PER_CYCLE = 4
 ARTICLES = 4
-PNG_1PX = (
-    b"\x89PNG\r\n\x1a\n\x00\x00\x00\rIHDR\x00\x00\x00\x01\x00\x00\x00\x01\x08\x06\x00\x00\x00\x1f\x15\xc4"
-    b"\x89\x00\x00\x00\rIDATx\x9cc\xf8\xcf\xc0\xf0\x1f\x00\x05\x00\x01\xff\x89\x99=\x1d\x00\x00\x00\x00IEND"
-    b"\xaeB`\x82"
-)
 
 
 def _start(port: int, recording: Path) -> tuple[subprocess.Popen, str]:
@@ -68,12 +63,14 @@ def _drain(stream_runner: Any, queue: tuple[str, str]) -> None:
 def _upload(owner: str) -> str:
     import requests
 
+    from tests.uploads.images import small
     from uploads.services import image_create_upload
 
+    png = small()  # the smallest picture that gets renditions
     ticket = image_create_upload(
-        owner_id=owner, owner_name="Soak", filename="dot.png", content_type="image/png", size=len(PNG_1PX)
+        owner_id=owner, owner_name="Soak", filename="dot.png", content_type="image/png", size=len(png)
     )
-    files = {"file": ("dot.png", PNG_1PX, "image/png")}
+    files = {"file": ("dot.png", png, "image/png")}
     response = requests.post(ticket.url, data=ticket.fields, files=files, timeout=30)
     response.raise_for_status()
     return ticket.image.id
