@@ -32,6 +32,7 @@ from typing import Any
 from boto3.dynamodb.types import TypeDeserializer
 
 from analytics.schema import COLUMN_NAMES
+from blog.domain import STATUS_DRAFT
 from blog.visitors import DEVICES, UNKNOWN_COUNTRY  # what the like recorded, validated again here
 from cloud.resources import ENTITY
 
@@ -101,7 +102,7 @@ def event_from_item(item: Mapping[str, Any], *, event_id: str) -> Event | None:
     """
     entity = _get(item, ENTITY)
     if entity == "article":
-        event_type: str | None = "article_published"
+        event_type: str | None = None if _is_draft(item) else "article_published"
     elif entity == "like":
         event_type = "article_liked"
     elif entity == "image":
@@ -117,14 +118,27 @@ def event_from_item(item: Mapping[str, Any], *, event_id: str) -> Event | None:
 def _article_event_type(
     event_name: str, identity: Any, *, new: Mapping[str, Any] | None, old: Mapping[str, Any] | None
 ) -> str | None:
-    if event_name == "INSERT":
-        return "article_published"
+    """Drafts are not on the blog, so they are not analytics: a draft saved, edited or deleted gives
+    nothing; a draft published (or scheduled) is ``article_published``, and an article taken back
+    to draft left the blog as if deleted."""
+    was_on_blog = old is not None and not _is_draft(old)
+    is_on_blog = new is not None and not _is_draft(new)
     if event_name == "REMOVE":
+        if not was_on_blog:
+            return None
         return "article_expired" if identity == TTL_IDENTITY else "article_deleted"
-    if new is None or old is None:
+    if not is_on_blog:
+        return "article_deleted" if was_on_blog else None
+    if not was_on_blog:
+        return "article_published"
+    if new is None or old is None:  # cannot happen: both are on the blog (for the type checker)
         return None
     changed = any(new.get(name) != old.get(name) for name in ARTICLE_CONTENT_ATTRIBUTES)
     return "article_updated" if changed else None
+
+
+def _is_draft(image: Mapping[str, Any]) -> bool:
+    return _get(image, "status") == STATUS_DRAFT
 
 
 def _like_event_type(event_name: str, identity: Any) -> str | None:

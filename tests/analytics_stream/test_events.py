@@ -231,3 +231,36 @@ def test_backfill_events_use_the_items_time_and_the_given_id() -> None:
         "occurred_at": "2025-11-20T09:15:30.250Z",
     }
     assert_matches_schema(event)
+
+
+def _as_draft(image: dict[str, Any]) -> dict[str, Any]:
+    return {**copy.deepcopy(image), "status": {"S": "draft"}}
+
+
+def test_drafts_are_not_analytics_until_published() -> None:
+    (published,) = load("article-published")
+    draft_saved = copy.deepcopy(published)
+    draft_saved["dynamodb"]["NewImage"] = _as_draft(published["dynamodb"]["NewImage"])
+    assert event_from_record(draft_saved) is None
+
+    draft_edited = copy.deepcopy(draft_saved)
+    draft_edited["eventName"] = "MODIFY"
+    draft_edited["dynamodb"]["OldImage"] = _as_draft(published["dynamodb"]["NewImage"])
+    assert event_from_record(draft_edited) is None
+
+    draft_published = copy.deepcopy(draft_edited)
+    draft_published["dynamodb"]["NewImage"] = copy.deepcopy(published["dynamodb"]["NewImage"])
+    assert event_from_record(draft_published)["event_type"] == "article_published"  # type: ignore[index]
+
+    withdrawn = copy.deepcopy(draft_published)
+    withdrawn["dynamodb"]["OldImage"], withdrawn["dynamodb"]["NewImage"] = (
+        withdrawn["dynamodb"]["NewImage"],
+        withdrawn["dynamodb"]["OldImage"],
+    )
+    assert event_from_record(withdrawn)["event_type"] == "article_deleted"  # type: ignore[index]
+
+    draft_removed = copy.deepcopy(draft_saved)
+    draft_removed["eventName"] = "REMOVE"
+    draft_removed["dynamodb"]["OldImage"] = draft_removed["dynamodb"].pop("NewImage")
+    assert event_from_record(draft_removed) is None
+    assert event_from_item(_as_draft(published["dynamodb"]["NewImage"]), event_id="b-1") is None
