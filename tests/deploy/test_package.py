@@ -64,7 +64,18 @@ def test_package_holds_the_app_and_no_local_only_package(built_package: BuiltPac
     assert (task / "staticfiles" / "staticfiles.json").is_file(), "WhiteNoise's manifest must be packaged"
     assert (task / "zappa_settings.py").is_file()
     assert built_package.report.forbidden == []
-    for absent in ("moto", "duckdb", "pyarrow", "aws_cdk", "playwright", "pytest", "mypy", "tests", "infra"):
+    for absent in (
+        "moto",
+        "duckdb",
+        "pyarrow",
+        "aws_cdk",
+        "playwright",
+        "pytest",
+        "mypy",
+        "tests",
+        "checks",
+        "infra",
+    ):
         assert not (task / absent).exists(), absent
 
 
