@@ -58,7 +58,7 @@ site-checks: install checks-deps ## axe-core (1280/390 px, light/dark), Nu HTML 
 pytest: install system-deps deploy-deps checks-deps
 	$(BIN)/pytest
 
-test: lint typecheck infra-lint pytest api-conformance ## Lint, type-check, lint the templates, run every test (emulator, handlers, browser, schemathesis)
+test: lint typecheck infra-lint api-conformance pytest ## Lint, type-check, lint the templates, run every test (emulator, handlers, browser, schemathesis)
 
 # schemathesis against /api/openapi.json on a throwaway stack: every check, a bounded number of
 # examples per operation (a few minutes); fails on any failure. Options: tests/conformance/schemathesis.toml.
