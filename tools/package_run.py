@@ -188,18 +188,11 @@ def emulated_function(stage: str = "production") -> Iterator[dict[str, str]]:
     """Start a private emulator with the stage's resources; yield the function's environment."""
     from cloud import aws
     from cloud.local import emulator
+    from cloud.local.stack import TEST_CREDENTIALS
 
     port = emulator.free_port()
     saved = dict(os.environ)
-    os.environ.update(
-        {
-            "AWS_ENDPOINT_URL": f"http://127.0.0.1:{port}",
-            "AWS_ACCESS_KEY_ID": "testing",
-            "AWS_SECRET_ACCESS_KEY": "testing",
-            "AWS_REGION": "us-east-1",
-            "AWS_DEFAULT_REGION": "us-east-1",
-        }
-    )
+    os.environ.update({**TEST_CREDENTIALS, "AWS_ENDPOINT_URL": f"http://127.0.0.1:{port}"})
     aws.reset()
     process = emulator.start(port)
     try:

@@ -22,6 +22,7 @@ import pytest
 
 from cloud import aws
 from cloud.local import emulator
+from cloud.local.stack import TEST_CREDENTIALS
 from infra.config import ZAPPA_SETTINGS
 
 from .conftest import BuiltPackage
@@ -32,15 +33,7 @@ def private_emulator(tmp_path: Path) -> Iterator[str]:
     """A moto server of its own: the deploy creates production-named resources from scratch."""
     port = emulator.free_port()
     saved = dict(os.environ)
-    os.environ.update(
-        {
-            "AWS_ENDPOINT_URL": f"http://127.0.0.1:{port}",
-            "AWS_ACCESS_KEY_ID": "testing",
-            "AWS_SECRET_ACCESS_KEY": "testing",
-            "AWS_REGION": "us-east-1",
-            "AWS_DEFAULT_REGION": "us-east-1",
-        }
-    )
+    os.environ.update({**TEST_CREDENTIALS, "AWS_ENDPOINT_URL": f"http://127.0.0.1:{port}"})
     os.environ.pop("AWS_SESSION_TOKEN", None)
     for variable in [v for v in os.environ if v.endswith("_NAME") or v == "RESOURCE_PREFIX"]:
         os.environ.pop(variable)
