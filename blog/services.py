@@ -413,15 +413,9 @@ def article_like(
     repository: LikeRepository | None = None,
 ) -> LikeResult:
     """Like an article once per visitor; raise AlreadyLiked, ArticleNotFound or RateLimited (429)."""
-    moment = _now(now)
-    like_rate_limit(
-        article_id=article_id, reader=reader, client_address=client_address, now=moment.timestamp()
+    return _like_set(
+        article_id, reader, liked=True, client_address=client_address, now=now, repository=repository
     )
-    article = article_get(article_id=article_id, now=moment.timestamp())
-    repository = repository or LikeRepository()
-    repository.add(article=article, reader=reader, created_at=moment, now=int(moment.timestamp()))
-    latest_cache_invalidate()
-    return LikeResult(liked=True, like_count=repository.count(article_id=article_id))
 
 
 def article_unlike(
@@ -433,12 +427,32 @@ def article_unlike(
     repository: LikeRepository | None = None,
 ) -> LikeResult:
     """Take a like back; raise NotLiked, ArticleNotFound or RateLimited (429)."""
+    return _like_set(
+        article_id, reader, liked=False, client_address=client_address, now=now, repository=repository
+    )
+
+
+def _like_set(
+    article_id: str,
+    reader: Reader,
+    *,
+    liked: bool,
+    client_address: str | None,
+    now: datetime | None,
+    repository: LikeRepository | None,
+) -> LikeResult:
+    """Both directions of a like: the same limits, the same live-article check, then add or remove."""
     moment = _now(now)
     like_rate_limit(
         article_id=article_id, reader=reader, client_address=client_address, now=moment.timestamp()
     )
-    article_get(article_id=article_id, now=moment.timestamp())
+    article = article_get(article_id=article_id, now=moment.timestamp())
     repository = repository or LikeRepository()
-    repository.remove(article_id=article_id, visitor_hash=reader.visitor_hash, now=int(moment.timestamp()))
+    if liked:
+        repository.add(article=article, reader=reader, created_at=moment, now=int(moment.timestamp()))
+    else:
+        repository.remove(
+            article_id=article_id, visitor_hash=reader.visitor_hash, now=int(moment.timestamp())
+        )
     latest_cache_invalidate()
-    return LikeResult(liked=False, like_count=repository.count(article_id=article_id))
+    return LikeResult(liked=liked, like_count=repository.count(article_id=article_id))
