@@ -61,6 +61,9 @@ INSTALLED_APPS = [
 
 MIDDLEWARE = [
     "common.logging.RequestIdMiddleware",
+    # Pages are compressed here, not by API Gateway: API Gateway leaves a body with a Content-Encoding
+    # alone, and Django's gzip pads each response with random bytes against BREACH (docs/architecture.md).
+    "django.middleware.gzip.GZipMiddleware",
     "common.api.JsonErrorsMiddleware",
     "django.middleware.security.SecurityMiddleware",
     "common.security.ContentSecurityPolicyMiddleware",
@@ -136,8 +139,10 @@ STORAGES: dict[str, dict[str, Any]] = {
         },
     },
     "staticfiles": {
+        # Hashed names (cached for a year) and precompressed copies; needs collectstatic, so only in
+        # production and where asked (checks/site.py judges the pages as production serves them).
         "BACKEND": "whitenoise.storage.CompressedManifestStaticFilesStorage"
-        if PRODUCTION
+        if PRODUCTION or env_bool("STATIC_MANIFEST", False)
         else "django.contrib.staticfiles.storage.StaticFilesStorage",
     },
 }

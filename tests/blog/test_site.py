@@ -2,6 +2,7 @@
 
 from __future__ import annotations
 
+import gzip
 import re
 
 import pytest
@@ -9,6 +10,7 @@ from django.template.loader import render_to_string
 from django.test import Client, override_settings
 from django.utils.safestring import mark_safe
 
+from cloud.local.lambda_runtime import api_gateway_event, lambda_context, load_zappa_handler, response_body
 from tests.blog.conftest import Publish, unique
 
 
@@ -97,3 +99,26 @@ def test_cover_links_in_lists_are_hidden_duplicates(publish: Publish) -> None:
     assert re.search(
         rf'<a class="cover" href="/articles/{article.slug}/" tabindex="-1" aria-hidden="true"><picture>', html
     )
+
+
+def test_pages_leave_lambda_gzipped_with_breach_padding(publish: Publish) -> None:
+    # As in production: Zappa's handler (API Gateway passes a Content-Encoding body through as is).
+    article = publish(title=f"Compressed {unique()}", body="Plenty of words. " * 200)
+    handler = load_zappa_handler("production")
+    headers = {"Host": "testserver", "Accept-Encoding": "gzip, br"}
+    page = handler(api_gateway_event("GET", f"/articles/{article.slug}/", headers=headers), lambda_context())
+    assert page["statusCode"] == 200
+    assert page["isBase64Encoded"] is True
+    sent = {k.lower(): v for k, v in page["headers"].items()}
+    assert sent["content-encoding"] == "gzip"
+    assert "Accept-Encoding" in sent["vary"]
+    html = gzip.decompress(response_body(page))
+    assert article.title.encode() in html
+    assert len(response_body(page)) < len(html) / 2
+    # Django pads each compressed response with random bytes (BREACH): same page, other bytes.
+    home = [handler(api_gateway_event("GET", "/", headers=headers), lambda_context()) for _ in range(2)]
+    assert gzip.decompress(response_body(home[0])) == gzip.decompress(response_body(home[1]))
+    assert response_body(home[0]) != response_body(home[1])
+    plain = handler(api_gateway_event("GET", "/", headers={"Host": "testserver"}), lambda_context())
+    assert "content-encoding" not in {k.lower() for k in plain["headers"]}
+    assert response_body(plain) == gzip.decompress(response_body(home[0]))
