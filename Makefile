@@ -87,11 +87,22 @@ STAGE ?= production
 deploy: package infra/node_modules/.package-lock.json ## Deploy everything to AWS, in order, idempotently: make deploy STAGE=production
 	$(BIN)/python -m tools.deploy --stage $(STAGE)
 
-# cfn-lint on the synthesized templates. W3005 (a DependsOn that a GetAtt already implies) is how
-# CDK writes bucket notifications and Firehose roles: harmless, and not ours to change.
-infra-lint: install deploy-deps ## cfn-lint on the synthesized CloudFormation templates
+# checkov pins older boto3/botocore than the app: its own virtualenv (requirements/checkov.txt).
+CHECKOV_VENV := .venv-checkov
+$(CHECKOV_VENV)/.installed: requirements/checkov.txt | $(BIN)/python
+	$(BIN)/python -m venv $(CHECKOV_VENV)
+	$(CHECKOV_VENV)/bin/pip install --quiet -r requirements/checkov.txt
+	touch $@
+
+# cfn-lint and checkov on the synthesized templates. W3005 (a DependsOn that a GetAtt already implies)
+# is how CDK writes bucket notifications and Firehose roles: harmless, and not ours to change.
+# checkov fails on any finding; the ones we accept are skipped in infra/ with a reason each
+# (infra.nag.checkov_skip). --skip-download: offline, no guideline download.
+infra-lint: install deploy-deps $(CHECKOV_VENV)/.installed ## cfn-lint and checkov on the synthesized CloudFormation templates
 	rm -rf .local/templates && $(BIN)/python -m tools.synth .local/templates
 	$(BIN)/cfn-lint --ignore-checks W3005 -- .local/templates/*.template.json
+	$(CHECKOV_VENV)/bin/checkov --directory .local/templates --framework cloudformation --compact --quiet \
+		--skip-download --output cli
 
 infra-synth: install deploy-deps infra/node_modules/.package-lock.json ## cdk synth with the pinned 2.x aws-cdk CLI
 	cd infra && CDK_DISABLE_CLI_TELEMETRY=true ./node_modules/.bin/cdk synth --quiet --no-notices
@@ -104,4 +115,4 @@ bench: install bench-deps ## Benchmarks: figures and ratios against baselines me
 	$(BIN)/python -m bench
 
 clean: ## Remove the virtualenv and local state
-	rm -rf $(VENV) .local staticfiles .venv-package dist infra/cdk.out
+	rm -rf $(VENV) .local staticfiles .venv-package $(CHECKOV_VENV) dist infra/cdk.out

@@ -1,14 +1,17 @@
 """The Lambda function's role: exactly what the app, its handlers and its event sources use.
 
-Cognito needs no statement: the app uses only the public sign-up/sign-in APIs and reads groups from
-the tokens. Zappa is told not to manage roles (``manage_roles: false``, ``role_name``): its own role carries a
-broad policy (``s3:*``, ``dynamodb:*``, ``sqs:*`` ... on ``*``). This role has one customer-managed
-policy instead, so it can also be attached to a role that someone else manages.
+Cognito's sign-up, sign-in and password APIs are public (no IAM); the admins' user page
+(accounts.cognito.UserAdmin: list users and group members, grant and revoke groups, disable and
+enable) calls the pool's admin APIs, allowed on the one pool. Zappa is told not to manage roles
+(``manage_roles: false``, ``role_name``): its own role carries a broad policy (``s3:*``,
+``dynamodb:*``, ``sqs:*`` ... on ``*``). This role has one customer-managed policy instead, so it can
+also be attached to a role that someone else manages.
 """
 
 from __future__ import annotations
 
 from aws_cdk import Aws
+from aws_cdk import aws_cognito as cognito
 from aws_cdk import aws_dynamodb as dynamodb
 from aws_cdk import aws_iam as iam
 from aws_cdk import aws_kinesisfirehose as firehose
@@ -37,6 +40,7 @@ class AppAccess(Construct):
         upload_dlq: sqs.IQueue,
         stream_dlq: sqs.IQueue,
         delivery_stream: firehose.CfnDeliveryStream,
+        user_pool: cognito.IUserPool,
     ) -> None:
         super().__init__(scope, construct_id)
         names = config.names
@@ -154,6 +158,20 @@ class AppAccess(Construct):
                 sid="StreamFailures",  # the stream mapping's on-failure destination
                 actions=["sqs:SendMessage"],
                 resources=[stream_dlq.queue_arn],
+            ),
+            iam.PolicyStatement(
+                sid="UserAdmin",  # accounts.cognito.UserAdmin, behind the admins' user page
+                actions=[
+                    "cognito-idp:ListUsers",
+                    "cognito-idp:ListUsersInGroup",
+                    "cognito-idp:AdminListGroupsForUser",
+                    "cognito-idp:AdminAddUserToGroup",
+                    "cognito-idp:AdminRemoveUserFromGroup",
+                    "cognito-idp:AdminEnableUser",
+                    "cognito-idp:AdminDisableUser",
+                    "cognito-idp:AdminUserGlobalSignOut",
+                ],
+                resources=[user_pool.user_pool_arn],
             ),
             iam.PolicyStatement(
                 sid="Metrics",  # the health panel's Firehose figures; no resource-level permissions exist

@@ -22,10 +22,24 @@ from cloud.resources import (
     UPLOAD_MAX_RECEIVES,
 )
 from infra.config import StageConfig, deployed_names, unique_bucket_name
+from infra.nag import checkov_skip
 
 RAW_UPLOAD_DAYS = 14  # = the DLQ's retention: a redriven upload message still finds its object
 ATHENA_RESULTS_DAYS = 7  # query results are reused for minutes; a week covers CSV downloads
 DLQ_RETENTION = Duration.days(14)  # SQS's maximum: time to notice, fix and redrive
+LAKE_UNDELETE_DAYS = 30  # how long a lake object deleted by mistake can be restored
+SQS_MANAGED_ENCRYPTION = (
+    "Encrypted with SSE-SQS (SqsManagedSseEnabled), which checkov does not count; a KMS key would need "
+    "a key policy for S3's notifications (the aws/sqs key cannot be used by S3 at all)."
+)
+# Why the media CDN goes without some hardening (cdk-nag's and checkov's names for the same checks).
+CDN_NO_WAF = "Static, content-addressed images behind a cache; WAF costs more than it protects."
+CDN_NO_LOGS = "Standard logs need an ACL-enabled bucket; CloudFront metrics suffice for images."
+CDN_DEFAULT_TLS = (
+    "The default *.cloudfront.net certificate cannot set a minimum TLS version; "
+    "a custom domain sets TLSv1.2_2021."
+)
+ACCESS_LOGS_UNLOGGED = "The access-log bucket itself: logging it would loop."
 ABORT_INCOMPLETE_UPLOADS = s3.LifecycleRule(
     id="abort-incomplete-uploads", abort_incomplete_multipart_upload_after=Duration.days(1)
 )
@@ -80,6 +94,13 @@ class DataResources(Construct):
             deletion_protection=True,
             removal_policy=RemovalPolicy.RETAIN,
         )
+        checkov_skip(
+            self.table,
+            {
+                "CKV_AWS_119": "Encrypted at rest with DynamoDB's AWS-owned key (free); a customer-managed "
+                "key costs $1 a month plus a charge on every request and adds kms:Decrypt to each read.",
+            },
+        )
         for index in TABLE["GlobalSecondaryIndexes"]:
             index_partition, index_sort = _key_schema(index["KeySchema"])
             self.table.add_global_secondary_index(
@@ -105,7 +126,14 @@ class DataResources(Construct):
         )
         NagSuppressions.add_resource_suppressions(
             self.access_logs,
-            [{"id": "AwsSolutions-S1", "reason": "The access-log bucket itself: logging it would loop."}],
+            [{"id": "AwsSolutions-S1", "reason": ACCESS_LOGS_UNLOGGED}],
+        )
+        checkov_skip(
+            self.access_logs,
+            {
+                "CKV_AWS_18": ACCESS_LOGS_UNLOGGED,
+                "CKV_AWS_21": "Logs are written once by S3 and expire after 90 days: no versions to keep.",
+            },
         )
 
         self.media_bucket = self._bucket(
@@ -129,10 +157,25 @@ class DataResources(Construct):
                 )
             ],
         )
+        checkov_skip(
+            self.media_bucket,
+            {
+                "CKV_AWS_21": "An author's delete must remove the image (it may be personal), and renditions "
+                "are rewritten in place: versions would keep both; a rendition is remade from its original.",
+            },
+        )
+        # The lake is the analytics history (older table items expire): versioned, so an object
+        # deleted by mistake can be restored for a while. Firehose writes each object once, so
+        # versions cost nothing until something is deleted.
         self.lake_bucket = self._bucket(
             "Lake",
             names.lake_bucket,
+            versioned=True,
             lifecycle_rules=[
+                s3.LifecycleRule(
+                    id="expire-deleted-versions",
+                    noncurrent_version_expiration=Duration.days(LAKE_UNDELETE_DAYS),
+                ),
                 ABORT_INCOMPLETE_UPLOADS,
             ],
         )
@@ -143,6 +186,11 @@ class DataResources(Construct):
                 s3.LifecycleRule(id="expire-query-results", expiration=Duration.days(ATHENA_RESULTS_DAYS)),
                 ABORT_INCOMPLETE_UPLOADS,
             ],
+        )
+
+        checkov_skip(
+            self.athena_results_bucket,
+            {"CKV_AWS_21": f"Query results, reproducible and expired after {ATHENA_RESULTS_DAYS} days."},
         )
 
         self.upload_dlq = self._dlq("UploadDlq", names.upload_dlq)
@@ -158,6 +206,7 @@ class DataResources(Construct):
                 max_receive_count=UPLOAD_MAX_RECEIVES, queue=self.upload_dlq
             ),
         )
+        checkov_skip(self.upload_queue, {"CKV_AWS_27": SQS_MANAGED_ENCRYPTION})
         self.stream_dlq = self._dlq("StreamDlq", names.stream_dlq)
 
         self.media_bucket.add_event_notification(
@@ -198,21 +247,18 @@ class DataResources(Construct):
             self.media_cdn,
             [
                 {"id": "AwsSolutions-CFR1", "reason": "A public blog's images: readers come from anywhere."},
-                {
-                    "id": "AwsSolutions-CFR2",
-                    "reason": "Static, content-addressed images behind a cache; "
-                    "WAF costs more than it protects.",
-                },
-                {
-                    "id": "AwsSolutions-CFR3",
-                    "reason": "Standard logs need an ACL-enabled bucket; "
-                    "CloudFront metrics suffice for images.",
-                },
-                {
-                    "id": "AwsSolutions-CFR4",
-                    "reason": "The default *.cloudfront.net certificate; a custom domain sets TLSv1.2_2021.",
-                },
+                {"id": "AwsSolutions-CFR2", "reason": CDN_NO_WAF},
+                {"id": "AwsSolutions-CFR3", "reason": CDN_NO_LOGS},
+                {"id": "AwsSolutions-CFR4", "reason": CDN_DEFAULT_TLS},
             ],
+        )
+        checkov_skip(
+            self.media_cdn,
+            {
+                "CKV_AWS_68": CDN_NO_WAF,
+                "CKV_AWS_86": CDN_NO_LOGS,
+                "CKV_AWS_174": CDN_DEFAULT_TLS,
+            },
         )
 
     def _bucket(self, construct_id: str, name: str, **options: object) -> s3.Bucket:
@@ -242,4 +288,5 @@ class DataResources(Construct):
         NagSuppressions.add_resource_suppressions(
             queue, [{"id": "AwsSolutions-SQS3", "reason": "This queue is itself a dead-letter queue."}]
         )
+        checkov_skip(queue, {"CKV_AWS_27": SQS_MANAGED_ENCRYPTION})
         return queue

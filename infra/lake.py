@@ -19,7 +19,7 @@ from analytics.lake import FIREHOSE_ERRORS_PREFIX, FIREHOSE_EVENTS_PREFIX, parti
 from analytics.schema import glue_table_input
 from cloud.resources import LAKE_ERRORS_PREFIX, LAKE_EVENTS_PREFIX
 from infra.config import StageConfig
-from infra.nag import arn_reference
+from infra.nag import LOG_GROUP_KEY, arn_reference, checkov_skip
 
 # Firehose converts to Parquet only with a buffer of at least 64 MiB. 128 MiB makes Parquet files
 # large enough for Athena to read efficiently at high volume; at a blog's usual volume the 900 s
@@ -119,6 +119,7 @@ class LakeResources(Construct):
             retention=logs.RetentionDays.ONE_MONTH,
             removal_policy=RemovalPolicy.DESTROY,
         )
+        checkov_skip(log_group, {"CKV_AWS_158": LOG_GROUP_KEY})
         log_stream = log_group.add_stream("DestinationDelivery", log_stream_name="DestinationDelivery")
 
         role = iam.Role(

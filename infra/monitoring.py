@@ -16,6 +16,7 @@ from aws_cdk import aws_sqs as sqs
 from constructs import Construct
 
 from infra.config import StageConfig
+from infra.nag import LOG_GROUP_KEY, checkov_skip
 
 PERIOD = Duration.minutes(5)
 AT_LEAST = cloudwatch.ComparisonOperator.GREATER_THAN_OR_EQUAL_TO_THRESHOLD
@@ -57,6 +58,7 @@ class Monitoring(Construct):
             log_group_name=f"/aws/lambda/{config.function_name}",
             retention=LOG_RETENTION,
         )
+        checkov_skip(self.log_group, {"CKV_AWS_158": LOG_GROUP_KEY})
 
         function = {"FunctionName": config.function_name}
         # Zappa names the REST API after the function; its metrics carry ApiName (all stages).

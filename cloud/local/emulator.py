@@ -199,8 +199,13 @@ def free_port() -> int:
         return int(sock.getsockname()[1])
 
 
-def start(port: int, *, recording: Path | None = None, log: Path | None = None) -> subprocess.Popen:
+def start(
+    port: int, *, recording: Path | None = None, log: Path | None = None, iam_audit: Path | None = None
+) -> subprocess.Popen:
     """Start moto's server on 127.0.0.1:``port``; replay and keep recording ``recording`` if given.
+
+    With ``iam_audit``, IAM is judged as AWS would (cloud/local/moto_iam.py) once enforcement is
+    turned on (``enforce_iam``), and each decision is logged there.
 
     Raise ``PortInUse`` if something already listens there: requests would go to it, not to us.
     """
@@ -209,8 +214,9 @@ def start(port: int, *, recording: Path | None = None, log: Path | None = None) 
     if recording is not None:
         env["MOTO_RECORDER_FILEPATH"] = str(recording)
     out = open(log, "ab") if log else subprocess.DEVNULL  # noqa: SIM115 - lives as long as the server
+    audit = ["--iam-audit", str(iam_audit)] if iam_audit else []
     process = subprocess.Popen(
-        [sys.executable, "-m", "cloud.local.moto_server", "-H", "127.0.0.1", "-p", str(port)],
+        [sys.executable, "-m", "cloud.local.moto_server", "-H", "127.0.0.1", "-p", str(port), *audit],
         env=env,
         stdout=out,
         stderr=subprocess.STDOUT,
@@ -238,6 +244,13 @@ def start(port: int, *, recording: Path | None = None, log: Path | None = None) 
     return process
 
 
-def _post(url: str) -> None:
-    with urllib.request.urlopen(urllib.request.Request(url, method="POST"), timeout=600):
+def enforce_iam(url: str, *, after: float = 0) -> None:
+    """Judge every request after the next ``after`` ones by IAM (``float("inf")``: judge none again)."""
+    _post(f"{url}/moto-api/reset-auth", data=str(after).encode())
+
+
+def _post(url: str, data: bytes | None = None) -> None:
+    # Not form-encoded: moto reads the raw body, which werkzeug leaves empty for a form.
+    request = urllib.request.Request(url, data=data, method="POST", headers={"Content-Type": "text/plain"})
+    with urllib.request.urlopen(request, timeout=600):
         pass

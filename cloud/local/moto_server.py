@@ -15,12 +15,13 @@ import os
 import signal
 import threading
 from collections.abc import Callable, Iterable
+from pathlib import Path
 from typing import Any
 
 from moto.moto_server.werkzeug_app import DomainDispatcherApplication, MotoRequestHandler, create_backend_app
 from werkzeug.serving import run_simple
 
-from cloud.local import moto_recording, moto_transactions
+from cloud.local import moto_iam, moto_recording, moto_transactions
 
 WsgiApp = Callable[[dict[str, Any], Callable[..., Any]], Iterable[bytes]]
 
@@ -46,7 +47,14 @@ def main() -> None:
     parser = argparse.ArgumentParser(description=__doc__)
     parser.add_argument("-H", "--host", default="127.0.0.1")
     parser.add_argument("-p", "--port", type=int, default=4566)
+    parser.add_argument(
+        "--iam-audit",
+        type=Path,
+        help="judge IAM as AWS does once enforced; log each decision here (cloud/local/moto_iam.py)",
+    )
     args = parser.parse_args()
+    if args.iam_audit:
+        moto_iam.install(args.iam_audit)
     moto_transactions.install()
     moto_recording.install()
     os.environ.setdefault("MOTO_PORT", str(args.port))

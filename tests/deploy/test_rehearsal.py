@@ -7,8 +7,8 @@ What the emulator stops short of, said here and printed by the test:
   created, and the ones the app needs are made by the local bootstrap under the deployed names.
 - moto runs no Lambda code: the smoke test calls the packaged handler here, with the function's
   configuration as ``zappa deploy`` left it in the emulator.
-- IAM is not enforced (moto's ``INITIAL_NO_AUTH_ACTION_COUNT`` is not used): that every call the app
-  makes is allowed by the role's policy is NOT shown here.
+- IAM is not enforced here: tests/deploy/test_iam_enforcement.py runs the app under the role's
+  credentials with enforcement on.
 """
 
 from __future__ import annotations

@@ -334,6 +334,13 @@ def test_function_role_has_only_the_least_privilege_managed_policy(synthesized: 
         assert needed in allowed, needed
     for forbidden in ("dynamodb:DeleteTable", "s3:DeleteBucket", "iam:PassRole", "sqs:DeleteQueue"):
         assert forbidden not in allowed
+    # The admins' user page (accounts.cognito.UserAdmin) calls the pool's admin APIs: on that pool only.
+    (pool_id,) = synthesized.blog.find_resources("AWS::Cognito::UserPool")
+    (user_admin,) = [s for s in statements if s.get("Sid") == "UserAdmin"]
+    assert user_admin["Resource"] == {"Fn::GetAtt": [pool_id, "Arn"]}
+    assert "cognito-idp:ListUsersInGroup" in user_admin["Action"]
+    others = [s["Action"] for s in statements if s is not user_admin]
+    assert not [a for a in others if "cognito-idp:" in str(a)]
 
 
 # --- monitoring -------------------------------------------------------------------------------
