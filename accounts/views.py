@@ -109,7 +109,7 @@ def safe_next_url(request: HttpRequest, candidate: str | None) -> str:
         candidate, allowed_hosts={request.get_host()}, require_https=request.is_secure()
     ):
         return candidate
-    return "/"
+    return reverse("blog:home")
 
 
 @never_cache
@@ -150,7 +150,7 @@ def sign_out(request: HttpRequest) -> HttpResponse:
     request.session.flush()
     rotate_token(request)
     messages.info(request, "Signed out.")
-    return redirect("/")
+    return redirect("blog:home")
 
 
 @never_cache

@@ -100,7 +100,7 @@ def api_view(methods: Mapping[str, Handler], *, anonymous_writes: bool = False) 
 
 
 def is_api_request(request: HttpRequest) -> bool:
-    return request.path.startswith(API_PREFIX)
+    return request.path_info.startswith(API_PREFIX)  # path_info: without the execute-api stage prefix
 
 
 class JsonErrorsMiddleware:

@@ -141,9 +141,10 @@ STORAGES: dict[str, dict[str, Any]] = {
     "staticfiles": {
         # Hashed names (cached for a year) and precompressed copies; needs collectstatic, so only in
         # production and where asked (checks/site.py judges the pages as production serves them).
-        "BACKEND": "whitenoise.storage.CompressedManifestStaticFilesStorage"
+        # Either way under the request's script prefix (config/storage.py).
+        "BACKEND": "config.storage.PrefixedManifestStaticFilesStorage"
         if PRODUCTION or env_bool("STATIC_MANIFEST", False)
-        else "django.contrib.staticfiles.storage.StaticFilesStorage",
+        else "config.storage.PrefixedStaticFilesStorage",
     },
 }
 

@@ -2,6 +2,8 @@
  * (the form still works without JavaScript). Runs that are not finished yet (Athena) are polled. */
 (function () {
   "use strict";
+  // The site's root ("/", or "/<stage>/" on the execute-api host): templates/base.html's data-root.
+  var ROOT = document.documentElement.getAttribute("data-root") || "/";
   var POLL_MS = 1000;
   var form = document.getElementById("report-form");
   var section = document.getElementById("report-result");
@@ -118,7 +120,7 @@
   function poll(run) {
     if (run.status === "succeeded" || run.status === "failed") return Promise.resolve(run);
     return new Promise(function (resolve) { setTimeout(resolve, POLL_MS); })
-      .then(function () { return fetch("/api/analytics/runs/" + encodeURIComponent(run.id), { credentials: "same-origin" }); })
+      .then(function () { return fetch(ROOT + "api/analytics/runs/" + encodeURIComponent(run.id), { credentials: "same-origin" }); })
       .then(function (response) { return response.json(); })
       .then(poll);
   }
@@ -165,7 +167,7 @@
     var data = params();
     setError("");
     section.setAttribute("aria-busy", "true");
-    fetch("/api/analytics/reports/" + encodeURIComponent(reportId) + "/runs", {
+    fetch(ROOT + "api/analytics/reports/" + encodeURIComponent(reportId) + "/runs", {
       method: "POST",
       credentials: "same-origin",
       headers: { "Content-Type": "application/json", "X-CSRFToken": form.getAttribute("data-csrf") },

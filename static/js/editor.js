@@ -3,6 +3,8 @@
    drafts through the articles API. No inline script: CSP. */
 (function () {
   "use strict";
+  // The site's root ("/", or "/<stage>/" on the execute-api host): templates/base.html's data-root.
+  var ROOT = document.documentElement.getAttribute("data-root") || "/";
 
   var PREVIEW_DELAY_MS = 400; // after the last keystroke: a preview per pause, not per key
   var AUTOSAVE_DELAY_MS = 3000; // a draft saved a few seconds after the author stops typing
@@ -85,7 +87,7 @@
     var method = articleId ? "PATCH" : "POST";
     if (!articleId) payload.status = "draft";
     status.textContent = "Saving draft…";
-    saving = fetch(articleId ? "/api/articles/" + articleId : "/api/articles", {
+    saving = fetch(ROOT + (articleId ? "api/articles/" + articleId : "api/articles"), {
       method: method,
       body: JSON.stringify(payload),
       headers: { "X-CSRFToken": token, "Content-Type": "application/json", "Accept": "application/json" },

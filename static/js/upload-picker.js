@@ -3,6 +3,8 @@
    <input id="id_cover_image_id">. */
 (function () {
   "use strict";
+  // The site's root ("/", or "/<stage>/" on the execute-api host): templates/base.html's data-root.
+  var ROOT = document.documentElement.getAttribute("data-root") || "/";
   var uploads = window.BlogUploads;
 
   /* Insert where the author left the cursor (recorded on blur), or at the end if they never did. */
@@ -96,7 +98,7 @@
       if (first) grid.insertBefore(item, grid.firstChild); else grid.appendChild(item);
     }
 
-    uploads.api("GET", "/api/images", null, picker).then(function (answer) {
+    uploads.api("GET", ROOT + "api/images", null, picker).then(function (answer) {
       answer.images.forEach(function (image) { add(image, false); });
     }, function (error) {
       grid.appendChild(uploads.element("li", "error", error.message));

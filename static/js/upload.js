@@ -2,6 +2,8 @@
    bar, then watch the image's status until it is ready or failed. No inline script: CSP. */
 (function () {
   "use strict";
+  // The site's root ("/", or "/<stage>/" on the execute-api host): templates/base.html's data-root.
+  var ROOT = document.documentElement.getAttribute("data-root") || "/";
 
   var POLL_MS = 1000;
   var POLL_LIMIT = 300; // five minutes: processing takes seconds; after that, say so and stop
@@ -65,7 +67,7 @@
     var tries = 0;
     return new Promise(function (resolve) {
       function poll() {
-        api("GET", "/api/images/" + encodeURIComponent(imageId), null, root).then(function (image) {
+        api("GET", ROOT + "api/images/" + encodeURIComponent(imageId), null, root).then(function (image) {
           onStatus(image);
           tries += 1;
           if (image.status !== "processing" || tries >= POLL_LIMIT) { resolve(image); return; }

@@ -232,8 +232,8 @@ def test_the_smoke_run_of_make_package_passes_and_judges_failures(
     ]
     assert all(passed for _, passed in outcomes), outcomes
     # Both ways in: the custom domain, and the execute-api host (200, not Django's 400 for an unknown
-    # host). Through the execute-api host Zappa serves the app under /<stage>/ (SCRIPT_NAME); the
-    # templates' root-relative links ("/feed.atom") do not carry that prefix yet (docs/deploy.md).
+    # host). Through the execute-api host Zappa serves the app under /<stage>/ (SCRIPT_NAME): its
+    # links are checked in test_packaged_environment.py.
     answers = {label: answer["result"] for (label, _), answer in zip(labelled, run["answers"], strict=True)}
     assert answers["GET /"]["statusCode"] == answers["GET / (execute-api host)"]["statusCode"] == 200
     assert package_run.smoke_outcome("GET /", {"result": {"statusCode": 500}}) == ("GET /: 500", False)

@@ -4,7 +4,8 @@ Each test calls the packaged handler (``cloud.lambda_handlers.lambda_handler``) 
 that sees only the standard library and the unpacked zip (tools/package_run.py), with the function's
 production environment, against the emulator holding production-named resources. Together they cover
 what tools/package_trim.py deletes: an article page (Markdown, Pygments, dates in English), every
-image format uploads accept through the upload handler, and the stream handler (test_package.py).
+image format uploads accept through the upload handler, and the stream handler (test_package.py);
+and the site under the stage prefix on the API's execute-api host.
 """
 
 from __future__ import annotations
@@ -29,6 +30,7 @@ from uploads.renditions import ACCEPTED_FORMATS
 from uploads.repository import ImageRepository
 
 from .conftest import BuiltPackage
+from .page_urls import page_urls, root_relative_without
 
 EVENTS = Path(__file__).resolve().parents[1] / "events"
 PRODUCTION = ResourceNames.for_prefix("blog-production")
@@ -149,3 +151,24 @@ def test_packaged_upload_handler_makes_renditions_of_every_accepted_format(
         assert {info.format for info in stored.renditions} >= {"webp"}, fmt
         for info in stored.renditions:
             assert s3.head_object(Bucket=PRODUCTION.media_bucket, Key=info.key)["ContentLength"] == info.bytes
+
+
+def test_packaged_handler_serves_the_site_under_the_stage_on_the_execute_api_host(
+    built_package: BuiltPackage, lambda_environment: dict[str, str]
+) -> None:
+    api_host = {"Host": package_run.SMOKE_API_HOST}
+    home_event = api_gateway_event("GET", "/", headers=api_host)
+    (home,) = _run(built_package, lambda_environment, [home_event])["answers"]
+    assert home["result"]["statusCode"] == 200, home
+    found = page_urls(response_body(home["result"]).decode())
+    assert found.root == "/production/"  # static/js builds its fetch and beacon URLs on it
+    assert root_relative_without("/production", found.urls) == []
+    hashed_css = next(url for _, _, url in found.urls if url.endswith(".css"))
+    assert hashed_css.startswith("/production/static/css/site.")
+    # API Gateway sends the path without the stage; WhiteNoise finds the hashed file by it.
+    (css,) = _run(
+        built_package,
+        lambda_environment,
+        [api_gateway_event("GET", hashed_css.removeprefix("/production"), headers=api_host)],
+    )["answers"]
+    assert css["result"]["statusCode"] == 200, css
