@@ -1,4 +1,8 @@
-"""Building blocks for each app's part of the OpenAPI document (assembled by config.openapi)."""
+"""Building blocks for each app's part of the OpenAPI document (assembled by config.openapi).
+
+The bodies' schemas come from each app's ``schemas.py`` (common.schema); this module stays free of
+msgspec, since config.views imports it at start-up.
+"""
 
 from __future__ import annotations
 
@@ -11,6 +15,14 @@ def json_response(schema: str, description: str) -> dict[str, Any]:
     """Return a response whose JSON body is the component schema named ``schema``."""
     return {
         "description": description,
+        "content": {"application/json": {"schema": {"$ref": f"#/components/schemas/{schema}"}}},
+    }
+
+
+def request_body(schema: str, *, required: bool = True) -> dict[str, Any]:
+    """Return a JSON request body of the component schema named ``schema``."""
+    return {
+        "required": required,
         "content": {"application/json": {"schema": {"$ref": f"#/components/schemas/{schema}"}}},
     }
 
