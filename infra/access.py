@@ -113,9 +113,8 @@ class AppAccess(Construct):
                     "athena:StartQueryExecution",
                     "athena:GetQueryExecution",
                     "athena:GetQueryResults",
-                    "athena:StopQueryExecution",
-                    "athena:GetWorkGroup",
-                    "athena:ListQueryExecutions",
+                    "athena:StopQueryExecution",  # a run past its time limit is cancelled
+                    "athena:GetWorkGroup",  # in AWS's policy for running queries in one workgroup
                 ],
                 resources=[f"arn:{partition}:athena:{region}:{account}:workgroup/{names.athena_workgroup}"],
             ),
@@ -136,7 +135,7 @@ class AppAccess(Construct):
             ),
             iam.PolicyStatement(
                 sid="Firehose",
-                actions=["firehose:PutRecord", "firehose:PutRecordBatch"],
+                actions=["firehose:PutRecordBatch"],  # analytics.firehose sends batches only
                 resources=[delivery_stream.attr_arn],
             ),
             iam.PolicyStatement(
@@ -175,7 +174,7 @@ class AppAccess(Construct):
             ),
             iam.PolicyStatement(
                 sid="Metrics",  # the health panel's Firehose figures; no resource-level permissions exist
-                actions=["cloudwatch:GetMetricData", "cloudwatch:GetMetricStatistics"],
+                actions=["cloudwatch:GetMetricData"],
                 resources=["*"],
             ),
             iam.PolicyStatement(
@@ -235,7 +234,7 @@ class AppAccess(Construct):
                     "prefixes, the function's own versions, our catalog's tables, the stage's parameter "
                     "path, KMS keys only via SSM; and "
                     "'*' only for the two actions without resource-level permissions (dynamodb:ListStreams, "
-                    "cloudwatch:GetMetricData/GetMetricStatistics).",
+                    "cloudwatch:GetMetricData).",
                     applies_to=[
                         "Resource::"
                         + arn.format(

@@ -15,6 +15,7 @@ or workgroup would refuse every call. This module gives moto what AWS checks:
   on each table it names, an SQS batch as its single action (``DeleteMessageBatch``: ``DeleteMessage``);
 - a presigned POST is judged with its signer's permissions (moto would fail on its missing
   ``Authorization`` header); its policy and signature are still not checked (see ARCHITECTURE.md);
+- IAM's prefix where it is not the signing name (CloudWatch signs as ``monitoring``);
 - Cognito's unauthenticated operations as AWS lists them (moto leaves out ``ConfirmForgotPassword``,
   ``RespondToAuthChallenge`` ...).
 
@@ -59,6 +60,8 @@ _TRANSACT_ACTIONS = {
     "Get": "GetItem",
 }
 
+# moto names an action after the service's signing name; IAM's prefix differs for some services.
+IAM_PREFIXES = {"monitoring": "cloudwatch"}
 _SQS_BATCHES = {
     "SendMessageBatch": "SendMessage",
     "DeleteMessageBatch": "DeleteMessage",
@@ -239,12 +242,15 @@ def install(audit_path: Path) -> None:
         first.check_signature()
         principal = first._access_key.arn
         service = first._service
+        prefix = IAM_PREFIXES.get(service, service)
         for name, target in requested_permissions(self, service, action, resource):
+            judged = request(name)
+            judged._action = f"{prefix}:{name}"
             try:
-                request(name).check_action_permitted(target)
+                judged.check_action_permitted(target)
             except Exception:
-                audit.record(principal, f"{service}:{name}", target, False)
+                audit.record(principal, judged._action, target, False)
                 raise
-            audit.record(principal, f"{service}:{name}", target, True)
+            audit.record(principal, judged._action, target, True)
 
     ActionAuthenticatorMixin._authenticate_and_authorize_action = authorize  # type: ignore[method-assign]

@@ -476,6 +476,24 @@ def test_the_app_runs_under_the_role_infra_writes_and_nothing_else_is_allowed(re
         )
         assert f"author: done ({action.replace('-', ' ')})".encode() in body, (action, body[-3000:])
 
+    # The admins' analytics page (its pipeline health panel: queue depths, Firehose metrics).
+    status, _, body = function.page("GET", "/analytics/", headers=admin)
+    assert status == 200, body
+
+    # The author (signed out everywhere by the disable: a new sign-in) deletes the image (its objects
+    # and record) and the article.
+    token = _token(checks, names["pool_client"], "author", DEMO_AUTHOR_PASSWORD)
+    author = {"Authorization": f"Bearer {token}"}
+    status, _, body = function.page("DELETE", f"/api/images/{ticket['image']['id']}", headers=author)
+    assert status == 204, body
+    status, _, body = function.page("DELETE", f"/api/articles/{article['id']}", headers=author)
+    assert status == 204, body
+    status, _, _ = function.page("GET", f"/articles/{article['slug']}/")
+    assert status == 404
+
+    # The lake's backfill (a management command, through Zappa's handler as `zappa manage` runs it).
+    assert function({"manage": "backfill_lake"}) == {}
+
     decisions = [d for d in checks.decisions() if ":assumed-role/blog-production-lambda/" in d["principal"]]
     refused = [d for d in decisions if not d["allowed"]]
     assert refused == [], refused

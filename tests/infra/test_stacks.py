@@ -316,7 +316,6 @@ def test_function_role_has_only_the_least_privilege_managed_policy(synthesized: 
             assert set(actions) <= {
                 "dynamodb:ListStreams",
                 "cloudwatch:GetMetricData",
-                "cloudwatch:GetMetricStatistics",
             }
     allowed = {
         a for s in statements for a in (s["Action"] if isinstance(s["Action"], list) else [s["Action"]])
