@@ -32,12 +32,8 @@ from blog.domain import (
 )
 from blog.readers import like_page_token_check, reader_from_request, visitor_cookie_set
 from cloud.resources import GROUP_AUTHORS
-from common.api import api_view, json_body
+from common.api import api_view
 from common.errors import ValidationFailed
-
-ARTICLE_FIELDS = frozenset(
-    {"title", "body", "expires_in_days", "cover_image_id", "status", "publish_at", "tags"}
-)
 
 
 def _iso(moment: datetime) -> str:
@@ -104,17 +100,11 @@ def _list_mine(request: HttpRequest) -> HttpResponse:
 
 def _create(request: HttpRequest) -> HttpResponse:
     identity = api_identity_required(request, group=GROUP_AUTHORS)
-    data = json_body(request, allowed=ARTICLE_FIELDS, required={"title", "body"})
-    article = services.article_publish(
-        author=identity,
-        title=data["title"],
-        body=data["body"],
-        expires_in_days=data.get("expires_in_days"),
-        cover_image_id=data.get("cover_image_id"),
-        status=data.get("status"),
-        publish_at=data.get("publish_at"),
-        tags=data.get("tags"),
-    )
+    from blog.schemas import ArticleInput, article_problem  # msgspec on first use, not at start-up
+    from common.schema import request_body
+
+    data = request_body(request, ArticleInput, problem=article_problem)
+    article = services.article_publish(author=identity, **data.given())
     response = JsonResponse(article_json(article, full=True), status=201)
     response["Location"] = reverse("blog-api:article", args=[article.id])
     return response
@@ -128,10 +118,12 @@ def _get(request: HttpRequest, article_id: str) -> HttpResponse:
 
 def _update(request: HttpRequest, article_id: str) -> HttpResponse:
     identity = api_identity_required(request, group=GROUP_AUTHORS)
-    data = json_body(request, allowed=ARTICLE_FIELDS)
-    if not data:
+    from blog.schemas import ArticlePatch, article_problem  # msgspec on first use, not at start-up
+    from common.schema import request_body
+
+    changes = request_body(request, ArticlePatch, problem=article_problem).given()
+    if not changes:
         raise ValidationFailed("Send at least one field to change.")
-    changes = {name: data[name] for name in ARTICLE_FIELDS if name in data}
     article = services.article_update(article_id=article_id, editor=identity, **changes)
     return JsonResponse(article_json(article, full=True))
 

@@ -4,26 +4,16 @@ from __future__ import annotations
 
 from typing import Any
 
-from blog.domain import (
-    BODY_MAX_BYTES,
-    BODY_MAX_CHARS,
-    EXPIRY_MAX_DAYS,
-    EXPIRY_MIN_DAYS,
-    PAGE_SIZE,
-    STATUSES,
-    TAG_MAX_CHARS,
-    TAG_PATTERN,
-    TAGS_MAX,
-    TITLE_MAX_CHARS,
-)
-from common.openapi import BEARER, error_response, json_response
-from common.validation import NONBLANK_MULTILINE_PATTERN, NONBLANK_TEXT_PATTERN
+from blog.domain import ARTICLE_ID_PATTERN, PAGE_SIZE, TAG_PATTERN
+from blog.schemas import Article, ArticleInput, ArticlePage, ArticlePatch, LikeState
+from common.openapi import BEARER, error_response, json_response, request_body
+from common.schema import components
 
 ARTICLE_ID = {
     "name": "article_id",
     "in": "path",
     "required": True,
-    "schema": {"type": "string", "pattern": "^[0-9a-f]{32}$"},
+    "schema": {"type": "string", "pattern": ARTICLE_ID_PATTERN.pattern},
 }
 CSRF_HEADER = {
     "name": "X-CSRFToken",
@@ -93,10 +83,7 @@ PATHS: dict[str, Any] = {
             "summary": "Write an article (authors): published now (the default), a draft, or scheduled.",
             "tags": ["articles"],
             "security": BEARER,
-            "requestBody": {
-                "required": True,
-                "content": {"application/json": {"schema": {"$ref": "#/components/schemas/ArticleInput"}}},
-            },
+            "requestBody": request_body("ArticleInput"),
             "responses": {
                 "201": json_response("Article", "Published."),
                 "400": error_response(
@@ -126,10 +113,7 @@ PATHS: dict[str, Any] = {
             "summary": "Edit an article or change its status (its author only; the slug stays).",
             "tags": ["articles"],
             "security": BEARER,
-            "requestBody": {
-                "required": True,
-                "content": {"application/json": {"schema": {"$ref": "#/components/schemas/ArticlePatch"}}},
-            },
+            "requestBody": request_body("ArticlePatch"),
             "responses": {
                 "200": json_response("Article", "Saved."),
                 "400": error_response("Invalid body."),
@@ -183,122 +167,5 @@ PATHS: dict[str, Any] = {
     },
 }
 
-# Not only whitespace, no control characters (tab and newline stay in bodies): common.validation.
-_TITLE = {"type": "string", "maxLength": TITLE_MAX_CHARS, "pattern": NONBLANK_TEXT_PATTERN}
-_BODY = {
-    "type": "string",
-    "maxLength": BODY_MAX_CHARS,
-    "pattern": NONBLANK_MULTILINE_PATTERN,
-    "description": f"Markdown; at most {BODY_MAX_BYTES:,} bytes once encoded as UTF-8.",
-}
-_EXPIRY = {
-    "type": ["integer", "null"],
-    "minimum": EXPIRY_MIN_DAYS,
-    "maximum": EXPIRY_MAX_DAYS,
-    "description": "Days from now; null or absent: the default (30).",
-}
-_COVER = {"type": ["string", "null"], "description": "A ready image of yours (see /api/images)."}
-_TIME = {"type": "string", "format": "date-time"}
-_STATUS = {
-    "type": "string",
-    "enum": list(STATUSES),
-    "description": "draft: only you see it; scheduled: public from publish_at; published: public now.",
-}
-_PUBLISH_AT = {
-    "type": ["string", "null"],
-    "format": "date-time",
-    "description": "When a scheduled article goes public (in the future). Given alone, it schedules.",
-}
-_TAGS = {
-    "type": "array",
-    "maxItems": TAGS_MAX,
-    "items": {"type": "string", "minLength": 1, "maxLength": TAG_MAX_CHARS},
-    "description": "Normalised to lower case (spaces become hyphens): letters a-z, digits, hyphens.",
-}
-_INPUT = {
-    "title": _TITLE,
-    "body": _BODY,
-    "expires_in_days": _EXPIRY,
-    "cover_image_id": _COVER,
-    "status": _STATUS,
-    "publish_at": _PUBLISH_AT,
-    "tags": _TAGS,
-}
-
-SCHEMAS: dict[str, Any] = {
-    "ArticleInput": {
-        "type": "object",
-        "additionalProperties": False,
-        "required": ["title", "body"],
-        "properties": _INPUT,
-    },
-    "ArticlePatch": {
-        "type": "object",
-        "additionalProperties": False,
-        "minProperties": 1,
-        "properties": _INPUT,
-    },
-    "ArticleSummary": {
-        "type": "object",
-        "required": [
-            "id",
-            "slug",
-            "url",
-            "title",
-            "excerpt",
-            "author",
-            "published_at",
-            "updated_at",
-            "expires_at",
-            "like_count",
-            "status",
-            "publish_at",
-            "tags",
-        ],
-        "properties": {
-            "id": {"type": "string"},
-            "slug": {"type": "string"},
-            "url": {"type": "string"},
-            "title": {"type": "string"},
-            "excerpt": {"type": "string"},
-            "author": {
-                "type": "object",
-                "properties": {"id": {"type": "string"}, "name": {"type": "string"}},
-            },
-            "published_at": {**_TIME, "type": ["string", "null"], "description": "Null unless published."},
-            "updated_at": _TIME,
-            "expires_at": _TIME,
-            "like_count": {"type": "integer", "minimum": 0},
-            "cover_image_id": {"type": ["string", "null"]},
-            "status": {"type": "string", "enum": list(STATUSES)},
-            "publish_at": {**_TIME, "type": ["string", "null"], "description": "Null for a draft."},
-            "tags": {"type": "array", "items": {"type": "string", "pattern": TAG_PATTERN.pattern}},
-        },
-    },
-    "Article": {
-        "allOf": [
-            {"$ref": "#/components/schemas/ArticleSummary"},
-            {
-                "type": "object",
-                "required": ["body", "body_html"],
-                "properties": {
-                    "body": {"type": "string"},
-                    "body_html": {"type": "string", "description": "Sanitised."},
-                },
-            },
-        ]
-    },
-    "ArticlePage": {
-        "type": "object",
-        "required": ["articles", "next_cursor"],
-        "properties": {
-            "articles": {"type": "array", "items": {"$ref": "#/components/schemas/ArticleSummary"}},
-            "next_cursor": {"type": ["string", "null"]},
-        },
-    },
-    "LikeState": {
-        "type": "object",
-        "required": ["liked", "like_count"],
-        "properties": {"liked": {"type": "boolean"}, "like_count": {"type": "integer", "minimum": 0}},
-    },
-}
+SCHEMAS: dict[str, Any] = components(ArticleInput, ArticlePatch, Article, ArticlePage, LikeState)
+SCHEMAS["ArticlePatch"]["minProperties"] = 1  # msgspec has no word for it; the API refuses {} itself

@@ -10,7 +10,7 @@ from __future__ import annotations
 
 import re
 from collections.abc import Callable
-from typing import Any
+from typing import Annotated, Any
 
 import msgspec
 from django.http import HttpRequest, JsonResponse
@@ -20,12 +20,18 @@ from common.errors import ValidationFailed
 from common.validation import control_characters_problem
 
 REF_TEMPLATE = "#/components/schemas/{name}"
+Time = Annotated[str, msgspec.Meta(extra_json_schema={"format": "date-time"})]  # ISO 8601, UTC
 # Why a field is refused, for a person: the domain's own message when it has one (``problem``).
 Problem = Callable[[str, object], str | None]
 
 
 class Body(msgspec.Struct, forbid_unknown_fields=True, kw_only=True):
     """A request body: every field is named, unknown ones are refused."""
+
+    def given(self) -> dict[str, Any]:
+        """Return the fields the request sent (those left ``msgspec.UNSET`` were absent)."""
+        values = ((name, getattr(self, name)) for name in self.__struct_fields__)
+        return {name: value for name, value in values if value is not msgspec.UNSET}
 
 
 class Answer(msgspec.Struct, kw_only=True):

@@ -5,6 +5,8 @@ from __future__ import annotations
 from typing import Any
 
 from common.openapi import error_response, json_response
+from common.schema import components
+from search.schemas import SearchPage
 from search.selectors import QUERY_MAX_CHARS, SEARCH_MAX_PAGE, SEARCH_PAGE_SIZE
 
 PATHS: dict[str, Any] = {
@@ -37,47 +39,4 @@ PATHS: dict[str, Any] = {
     }
 }
 
-SCHEMAS: dict[str, Any] = {
-    "SearchResult": {
-        "type": "object",
-        "required": [
-            "id",
-            "slug",
-            "url",
-            "title",
-            "excerpt",
-            "title_html",
-            "excerpt_html",
-            "author",
-            "score",
-        ],
-        "properties": {
-            "id": {"type": "string"},
-            "slug": {"type": "string"},
-            "url": {"type": "string"},
-            "title": {"type": "string"},
-            "excerpt": {"type": "string"},
-            "title_html": {"type": "string", "description": "The title, escaped, matches in <mark>."},
-            "excerpt_html": {"type": "string", "description": "The excerpt, escaped, matches in <mark>."},
-            "author": {
-                "type": "object",
-                "required": ["id", "name"],
-                "properties": {"id": {"type": "string"}, "name": {"type": "string"}},
-            },
-            "published_at": {"type": "string"},
-            "score": {"type": "integer"},
-            "matched_terms": {"type": "integer"},
-        },
-    },
-    "SearchPage": {
-        "type": "object",
-        "required": ["query", "terms", "page", "next_page", "articles"],
-        "properties": {
-            "query": {"type": "string"},
-            "terms": {"type": "array", "items": {"type": "string"}},
-            "page": {"type": "integer"},
-            "next_page": {"type": ["integer", "null"]},
-            "articles": {"type": "array", "items": {"$ref": "#/components/schemas/SearchResult"}},
-        },
-    },
-}
+SCHEMAS: dict[str, Any] = components(SearchPage)

@@ -11,11 +11,8 @@ from django.http import HttpRequest, HttpResponse, JsonResponse
 
 from accounts.decorators import api_identity_required
 from cloud.resources import GROUP_AUTHORS
-from common.api import json_body
 from uploads import selectors, services
 from uploads.domain import IMAGE_ID_PATTERN, ImageNotFound
-
-UPLOAD_FIELDS = frozenset({"filename", "content_type", "size"})
 
 
 def _image_id(image_id: str) -> str:
@@ -27,13 +24,12 @@ def _image_id(image_id: str) -> str:
 def images_create(request: HttpRequest) -> JsonResponse:
     """Record a new image and return the presigned POST that sends its file straight to S3."""
     identity = api_identity_required(request, group=GROUP_AUTHORS)
-    data = json_body(request, allowed=UPLOAD_FIELDS, required=UPLOAD_FIELDS)
+    from common.schema import request_body  # msgspec on first use, not at start-up
+    from uploads.schemas import ImageUploadRequest, upload_problem
+
+    data = request_body(request, ImageUploadRequest, problem=upload_problem)
     ticket = services.image_create_upload(
-        owner_id=identity.user_id,
-        owner_name=identity.display_name,
-        filename=data["filename"],
-        content_type=data["content_type"],
-        size=data["size"],
+        owner_id=identity.user_id, owner_name=identity.display_name, **data.given()
     )
     body = {
         "image": selectors.image_as_json(ticket.image),

@@ -15,6 +15,7 @@ from uploads.references import IMAGE_ID_PATTERN
 MAX_BYTES = 20 * 1024 * 1024  # the presigned POST's limit; checked again: the emulator ignores policies
 UPLOAD_EXPIRY_SECONDS = 300  # long enough to send 20 MB on a slow line; a leaked form dies soon
 FILENAME_MAX_CHARS = 100  # readable in a list; S3 keys allow 1024 bytes in all
+FILENAME_REQUEST_MAX_CHARS = 255  # what an upload may name (most file systems' limit); shortened to the above
 ACCEPTED_CONTENT_TYPES = ("image/jpeg", "image/png", "image/webp", "image/gif")  # what renditions decode
 LIST_LIMIT = 100  # a page of "My images"
 
@@ -146,39 +147,58 @@ def parse_raw_key(key: str) -> RawKey | None:
     return RawKey(owner_id=parts[0], image_id=parts[1], filename=parts[2])
 
 
+def filename_problem(filename: object) -> str | None:
+    """Return what is wrong with an upload's file name, or None."""
+    if not isinstance(filename, str) or not filename.strip():
+        return "Give the file's name."
+    if len(filename) > FILENAME_REQUEST_MAX_CHARS:
+        return f"The file name is longer than {FILENAME_REQUEST_MAX_CHARS} characters."
+    return control_characters_problem(filename)
+
+
+def content_type_problem(content_type: object) -> str | None:
+    """Return what is wrong with an upload's content type, or None."""
+    if not isinstance(content_type, str):
+        return "Give the file's content type (image/jpeg, image/png, image/webp, image/gif)."
+    if content_type == "image/svg+xml":
+        return "SVG images are not accepted (they can carry scripts)."
+    if content_type not in ACCEPTED_CONTENT_TYPES:
+        return f"'{content_type[:60]}' is not accepted: upload a JPEG, PNG, WebP or GIF image."
+    return None
+
+
+def size_problem(size: object) -> str | None:
+    """Return what is wrong with an upload's size (a too large one: ``size_too_large``), or None."""
+    whole = whole_number(size)  # 1024 and 1024.0 (JSON Schema's integer); not true, not 1.5
+    if whole is None:
+        return "Give the file's size in bytes (a whole number)."
+    if whole < 1:
+        return "The file is empty."
+    if size_too_large(whole):
+        return f"The file is {whole / 1024 / 1024:.1f} MB; the limit is {MAX_BYTES // 1024 // 1024} MB."
+    return None
+
+
+def size_too_large(size: int) -> bool:
+    return size > MAX_BYTES
+
+
 def upload_request_validate(*, filename: object, content_type: object, size: object) -> tuple[str, str, int]:
     """Check an upload request; return (filename, content type, size) or raise ``ImageInvalid``."""
-    problems: dict[str, str] = {}
-    too_large = False
-    if not isinstance(filename, str) or not filename.strip():
-        problems["filename"] = "Give the file's name."
-    elif len(filename) > 255:
-        problems["filename"] = "The file name is longer than 255 characters."
-    elif problem := control_characters_problem(filename):
-        problems["filename"] = problem
-    if not isinstance(content_type, str):
-        problems["content_type"] = (
-            "Give the file's content type (image/jpeg, image/png, image/webp, image/gif)."
+    problems = {
+        name: problem
+        for name, problem in (
+            ("filename", filename_problem(filename)),
+            ("content_type", content_type_problem(content_type)),
+            ("size", size_problem(size)),
         )
-    elif content_type == "image/svg+xml":
-        problems["content_type"] = "SVG images are not accepted (they can carry scripts)."
-    elif content_type not in ACCEPTED_CONTENT_TYPES:
-        problems["content_type"] = (
-            f"'{content_type[:60]}' is not accepted: upload a JPEG, PNG, WebP or GIF image."
-        )
-    size = whole_number(size)  # 1024 and 1024.0 (JSON Schema's integer); not true, not 1.5
-    if size is None:
-        problems["size"] = "Give the file's size in bytes (a whole number)."
-    elif size < 1:
-        problems["size"] = "The file is empty."
-    elif size > MAX_BYTES:
-        problems["size"] = (
-            f"The file is {size / 1024 / 1024:.1f} MB; the limit is {MAX_BYTES // 1024 // 1024} MB."
-        )
-        too_large = True
+        if problem
+    }
+    whole = whole_number(size)
     if problems:
+        too_large = whole is not None and size_too_large(whole)
         raise ImageInvalid(problems, too_large=too_large and len(problems) == 1)
     assert isinstance(filename, str)
     assert isinstance(content_type, str)
-    assert isinstance(size, int)
-    return filename.strip(), content_type, size
+    assert isinstance(whole, int)
+    return filename.strip(), content_type, whole
