@@ -12,10 +12,7 @@ from django.urls import reverse
 from accounts.decorators import api_identity_required
 from analytics import selectors, services
 from analytics.engines.base import Run
-from analytics.reports.parameters import ALLOWED
 from cloud.resources import GROUP_ADMINS
-from common.api import json_body
-from common.errors import ValidationFailed
 
 
 def _run_response(run: Run, *, status: int = 200) -> JsonResponse:
@@ -34,18 +31,22 @@ def report_list(request: HttpRequest) -> JsonResponse:
 def report_run_create(request: HttpRequest, name: str) -> JsonResponse:
     """Start a report run; answer with the run (finished, or queued/running: poll its Location)."""
     api_identity_required(request, group=GROUP_ADMINS)
-    body = json_body(request, allowed=ALLOWED) if request.body else {}
-    run = services.report_run_start(report_id=name, raw_parameters=body)
+    from analytics.schemas import ReportParameters  # msgspec on first use, not at start-up
+    from common.schema import request_body
+
+    body = request_body(request, ReportParameters) if request.body else ReportParameters()
+    run = services.report_run_start(report_id=name, raw_parameters=body.given())
     return _run_response(run, status=201)
 
 
 def query_run_create(request: HttpRequest) -> JsonResponse:
     """Start one SELECT against the analytics database (row-limited)."""
     api_identity_required(request, group=GROUP_ADMINS)
-    body = json_body(request, allowed={"sql"}, required={"sql"})
-    if not isinstance(body["sql"], str):
-        raise ValidationFailed("Some fields are wrong.", fields={"sql": "Send the query as a string."})
-    run = services.console_run_start(sql=body["sql"])
+    from analytics.schemas import QueryRequest, query_problem  # msgspec on first use, not at start-up
+    from common.schema import request_body
+
+    body = request_body(request, QueryRequest, problem=query_problem)
+    run = services.console_run_start(sql=body.sql)
     return _run_response(run, status=201)
 
 

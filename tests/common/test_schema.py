@@ -71,3 +71,24 @@ def test_components_document_the_same_rules() -> None:
         "pattern": NONBLANK_TEXT_PATTERN,
     }
     assert "colour" in schema["properties"]
+
+
+def test_start_up_does_not_import_the_schema_library() -> None:
+    """Every view module is imported with the URLconf on a cold start: none of them pulls msgspec in."""
+    import os
+    import subprocess
+    import sys
+
+    script = (
+        "import django, sys; django.setup(); import config.urls, config.views; "
+        "from django.urls import get_resolver; get_resolver().url_patterns; "
+        "print('msgspec' in sys.modules)"
+    )
+    result = subprocess.run(
+        [sys.executable, "-c", script],
+        capture_output=True,
+        text=True,
+        check=True,
+        env={**os.environ, "DJANGO_SETTINGS_MODULE": "config.settings"},
+    )
+    assert result.stdout.strip() == "False", result.stderr
