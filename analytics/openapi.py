@@ -6,7 +6,7 @@ from typing import Any
 
 from analytics.reports.catalog import REPORTS
 from analytics.schemas import DATE_FIELDS, DATE_OR_NOTHING, QueryRequest, ReportList, ReportParameters, Run
-from common.openapi import BEARER, error_response, json_response, request_body
+from common.openapi import BEARER, error_response, json_response, parameter, request_body
 from common.schema import components
 
 _ADMIN_ERRORS = {
@@ -34,14 +34,7 @@ PATHS: dict[str, Any] = {
             "poll GET /api/analytics/runs/{id} (the Location header).",
             "tags": ["analytics"],
             "security": BEARER,
-            "parameters": [
-                {
-                    "name": "name",
-                    "in": "path",
-                    "required": True,
-                    "schema": {"type": "string", "enum": list(REPORTS)},
-                }
-            ],
+            "parameters": [parameter("name", "path", {"type": "string", "enum": list(REPORTS)})],
             "requestBody": request_body("ReportParameters", required=False),
             "responses": {
                 "201": json_response("Run", "The run."),
@@ -70,7 +63,7 @@ PATHS: dict[str, Any] = {
             "summary": "A run: status, columns, rows, bytes scanned",
             "tags": ["analytics"],
             "security": BEARER,
-            "parameters": [{"name": "id", "in": "path", "required": True, "schema": {"type": "string"}}],
+            "parameters": [parameter("id", "path", {"type": "string"})],
             "responses": {
                 "200": json_response("Run", "The run."),
                 "404": error_response("No such run (local runs live in the server process's memory)."),

@@ -6,40 +6,27 @@ from typing import Any
 
 from blog.domain import ARTICLE_ID_PATTERN, PAGE_SIZE, TAG_PATTERN
 from blog.schemas import Article, ArticleInput, ArticlePage, ArticlePatch, LikeState
-from common.openapi import BEARER, error_response, json_response, request_body
+from common.openapi import BEARER, error_response, json_response, parameter, request_body
 from common.schema import components
 
-ARTICLE_ID = {
-    "name": "article_id",
-    "in": "path",
-    "required": True,
-    "schema": {"type": "string", "pattern": ARTICLE_ID_PATTERN.pattern},
-}
-CSRF_HEADER = {
-    "name": "X-CSRFToken",
-    "in": "header",
-    "required": False,
-    "description": (
+ARTICLE_ID = parameter("article_id", "path", {"type": "string", "pattern": ARTICLE_ID_PATTERN.pattern})
+CSRF_HEADER = parameter(
+    "X-CSRFToken",
+    "header",
+    {"type": "string"},
+    description=(
         "The csrftoken cookie's value, when the request is made with the browser's cookies (the "
         "visitor or session cookie): a request with a valid Bearer token needs none."
     ),
-    "schema": {"type": "string"},
-}
-PAGE_TOKEN_HEADER = {
-    "name": "X-Page-Token",
-    "in": "header",
-    "required": True,
-    "description": "The article page's page_token (valid one hour): a like needs the page, loaded lately.",
-    "schema": {"type": "string"},
-}
-
-CURSOR = {
-    "name": "cursor",
-    "in": "query",
-    "required": False,
-    "description": "next_cursor of the previous page.",
-    "schema": {"type": "string"},
-}
+)
+PAGE_TOKEN_HEADER = parameter(
+    "X-Page-Token",
+    "header",
+    {"type": "string"},
+    required=True,
+    description="The article page's page_token (valid one hour): a like needs the page, loaded lately.",
+)
+CURSOR = parameter("cursor", "query", {"type": "string"}, description="next_cursor of the previous page.")
 
 PATHS: dict[str, Any] = {
     "/api/me/articles": {
@@ -66,13 +53,12 @@ PATHS: dict[str, Any] = {
             "tags": ["articles"],
             "parameters": [
                 CURSOR,
-                {
-                    "name": "tag",
-                    "in": "query",
-                    "required": False,
-                    "description": "Only articles with this tag.",
-                    "schema": {"type": "string", "pattern": TAG_PATTERN.pattern},
-                },
+                parameter(
+                    "tag",
+                    "query",
+                    {"type": "string", "pattern": TAG_PATTERN.pattern},
+                    description="Only articles with this tag.",
+                ),
             ],
             "responses": {
                 "200": json_response("ArticlePage", "A page of articles."),

@@ -19,6 +19,16 @@ def json_response(schema: str, description: str) -> dict[str, Any]:
     }
 
 
+def parameter(
+    name: str, where: str, schema: dict[str, Any], *, required: bool = False, description: str = ""
+) -> dict[str, Any]:
+    """Return a parameter ``where`` is path, query or header (a path's is always required)."""
+    found: dict[str, Any] = {"name": name, "in": where, "required": required or where == "path"}
+    if description:
+        found["description"] = description
+    return {**found, "schema": schema}
+
+
 def request_body(schema: str, *, required: bool = True) -> dict[str, Any]:
     """Return a JSON request body of the component schema named ``schema``."""
     return {

@@ -4,7 +4,7 @@ from __future__ import annotations
 
 from typing import Any
 
-from common.openapi import error_response, json_response
+from common.openapi import error_response, json_response, parameter
 from common.schema import components
 from search.schemas import SearchPage
 from search.selectors import QUERY_MAX_CHARS, SEARCH_MAX_PAGE, SEARCH_PAGE_SIZE
@@ -18,18 +18,17 @@ PATHS: dict[str, Any] = {
             ),
             "tags": ["search"],
             "parameters": [
-                {
-                    "name": "q",
-                    "in": "query",
-                    "required": True,
-                    "schema": {"type": "string", "minLength": 1, "maxLength": QUERY_MAX_CHARS},
-                },
-                {
-                    "name": "page",
-                    "in": "query",
-                    "required": False,
-                    "schema": {"type": "integer", "minimum": 1, "maximum": SEARCH_MAX_PAGE, "default": 1},
-                },
+                parameter(
+                    "q",
+                    "query",
+                    {"type": "string", "minLength": 1, "maxLength": QUERY_MAX_CHARS},
+                    required=True,
+                ),
+                parameter(
+                    "page",
+                    "query",
+                    {"type": "integer", "minimum": 1, "maximum": SEARCH_MAX_PAGE, "default": 1},
+                ),
             ],
             "responses": {
                 "200": json_response("SearchPage", "A page of results (empty when nothing matches)."),

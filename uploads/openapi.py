@@ -4,17 +4,12 @@ from __future__ import annotations
 
 from typing import Any
 
-from common.openapi import BEARER, error_response, json_response, request_body
+from common.openapi import BEARER, error_response, json_response, parameter, request_body
 from common.schema import components
 from uploads.domain import IMAGE_ID_PATTERN
 from uploads.schemas import ImageList, ImageUpload, ImageUploadRequest
 
-IMAGE_ID = {
-    "name": "image_id",
-    "in": "path",
-    "required": True,
-    "schema": {"type": "string", "pattern": IMAGE_ID_PATTERN.pattern},
-}
+IMAGE_ID = parameter("image_id", "path", {"type": "string", "pattern": IMAGE_ID_PATTERN.pattern})
 AUTH_ERRORS = {
     "401": error_response("No valid access token."),
     "403": error_response("The caller is not in the 'authors' group."),
