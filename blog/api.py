@@ -11,7 +11,7 @@ from __future__ import annotations
 
 import time
 from datetime import datetime
-from typing import Any
+from typing import TYPE_CHECKING
 
 from django.http import HttpRequest, HttpResponse, JsonResponse
 from django.urls import reverse
@@ -35,39 +35,55 @@ from cloud.resources import GROUP_AUTHORS
 from common.api import api_view
 from common.errors import ValidationFailed
 
+if TYPE_CHECKING:
+    from blog import schemas
+
 
 def _iso(moment: datetime) -> str:
     return moment.isoformat().replace("+00:00", "Z")
 
 
-def article_json(article: Article, *, full: bool = False, now: float | None = None) -> dict[str, Any]:
+def article_summary(article: Article, *, now: float | None = None) -> schemas.ArticleSummary:
+    """Return what a list shows of ``article``, as the API answers it."""
+    from blog import schemas  # msgspec on first use, not at start-up
+
     status = article.status_at(now=time.time() if now is None else now)
-    data: dict[str, Any] = {
-        "id": article.id,
-        "slug": article.slug,
-        "url": reverse("blog:article", args=[article.slug]),
-        "title": article.title,
-        "excerpt": article.excerpt,
-        "author": {"id": article.author_id, "name": article.author_name},
-        "status": status,
+    return schemas.ArticleSummary(
+        id=article.id,
+        slug=article.slug,
+        url=reverse("blog:article", args=[article.slug]),
+        title=article.title,
+        excerpt=article.excerpt,
+        author=schemas.Author(id=article.author_id, name=article.author_name),
+        status=status,
         # When it was (published) or will be (scheduled) public; a draft has no such time.
-        "publish_at": None if status == STATUS_DRAFT else _iso(article.published_at),
-        "published_at": _iso(article.published_at) if status == STATUS_PUBLISHED else None,
-        "updated_at": _iso(article.updated_at),
-        "expires_at": _iso(article.expires_at_datetime),
-        "like_count": article.like_count,
-        "cover_image_id": article.cover_image_id,
-        "tags": list(article.tags),
-    }
-    if full:
-        data["body"] = article.body
-        data["body_html"] = selectors.article_body_html(body=article.body, author_id=article.author_id)
-    return data
+        publish_at=None if status == STATUS_DRAFT else _iso(article.published_at),
+        published_at=_iso(article.published_at) if status == STATUS_PUBLISHED else None,
+        updated_at=_iso(article.updated_at),
+        expires_at=_iso(article.expires_at_datetime),
+        like_count=article.like_count,
+        cover_image_id=article.cover_image_id,
+        tags=list(article.tags),
+    )
+
+
+def _article(article: Article, *, status: int = 200) -> JsonResponse:
+    import msgspec
+
+    from blog import schemas
+    from common.schema import answer
+
+    summary = msgspec.structs.asdict(article_summary(article))
+    body_html = selectors.article_body_html(body=article.body, author_id=article.author_id)
+    return answer(schemas.Article(**summary, body=article.body, body_html=body_html), status=status)
 
 
 def _page_json(page: ArticlePage) -> HttpResponse:
-    articles = [article_json(a) for a in page.articles]
-    return JsonResponse({"articles": articles, "next_cursor": page.next_cursor})
+    from blog import schemas
+    from common.schema import answer
+
+    articles = [article_summary(a) for a in page.articles]
+    return answer(schemas.ArticlePage(articles=articles, next_cursor=page.next_cursor))
 
 
 def _query(request: HttpRequest, *, allowed: frozenset[str]) -> None:
@@ -105,7 +121,7 @@ def _create(request: HttpRequest) -> HttpResponse:
 
     data = request_body(request, ArticleInput, problem=article_problem)
     article = services.article_publish(author=identity, **data.given())
-    response = JsonResponse(article_json(article, full=True), status=201)
+    response = _article(article, status=201)
     response["Location"] = reverse("blog-api:article", args=[article.id])
     return response
 
@@ -113,7 +129,7 @@ def _create(request: HttpRequest) -> HttpResponse:
 def _get(request: HttpRequest, article_id: str) -> HttpResponse:
     # Drafts and scheduled articles: 404 to anyone but their author and admins.
     article = selectors.article_get(article_id=article_id, viewer=request_identity(request))
-    return JsonResponse(article_json(article, full=True))
+    return _article(article)
 
 
 def _update(request: HttpRequest, article_id: str) -> HttpResponse:
@@ -125,7 +141,7 @@ def _update(request: HttpRequest, article_id: str) -> HttpResponse:
     if not changes:
         raise ValidationFailed("Send at least one field to change.")
     article = services.article_update(article_id=article_id, editor=identity, **changes)
-    return JsonResponse(article_json(article, full=True))
+    return _article(article)
 
 
 def _delete(request: HttpRequest, article_id: str) -> HttpResponse:
@@ -135,7 +151,10 @@ def _delete(request: HttpRequest, article_id: str) -> HttpResponse:
 
 
 def _like_response(result: LikeResult, token: str) -> HttpResponse:
-    response = JsonResponse({"liked": result.liked, "like_count": result.like_count})
+    from blog.schemas import LikeState
+    from common.schema import answer
+
+    response = answer(LikeState(liked=result.liked, like_count=result.like_count))
     visitor_cookie_set(response, token)
     return response
 
