@@ -48,11 +48,6 @@ def answer(body: Answer, *, status: int = 200) -> JsonResponse:
     return JsonResponse(msgspec.to_builtins(body), status=status)
 
 
-def _fields(schema: type[Body]) -> tuple[frozenset[str], frozenset[str]]:
-    fields = msgspec.structs.fields(schema)
-    return frozenset(f.encode_name for f in fields), frozenset(f.encode_name for f in fields if f.required)
-
-
 def _whole_numbers(value: object) -> object:
     # JSON Schema's integer is any number without a fraction: 88.0 is one (true is not).
     if isinstance(value, float) and value.is_integer():
@@ -62,7 +57,6 @@ def _whole_numbers(value: object) -> object:
     return value
 
 
-_FIELD = re.compile(r" - at `\$\.([^`.\[]+)")
 _TYPE_WORDS = {
     "str": "Must be a string.",
     "int": "Must be a whole number.",
@@ -96,20 +90,28 @@ def _message(error: str, value: object) -> str:
 
 
 def request_body[B: Body](request: HttpRequest, schema: type[B], *, problem: Problem | None = None) -> B:
-    """Return the request's JSON body as ``schema``, or refuse it with a field error (400).
+    """Return the request's JSON body as ``schema``, or refuse it with field errors (400).
 
-    Oversize, malformed, unknown and missing fields are refused as ``common.api.json_body`` does (all
-    of them at once); then the first field that breaks the schema, with ``problem``'s message for it
-    (the domain's words) or one said from the schema.
+    Oversize, malformed, unknown and missing fields are refused as ``common.api.json_body`` does;
+    then every field that breaks the schema, each with ``problem``'s message for it (the domain's
+    words) or one said from the schema: all of them at once, as the forms do.
     """
-    allowed, required = _fields(schema)
-    data = json_body(request, allowed=allowed, required=required)
-    try:
-        return msgspec.convert({name: _whole_numbers(value) for name, value in data.items()}, schema)
-    except msgspec.ValidationError as error:
-        found = _FIELD.search(str(error))
-        if found is None:  # not a field's fault: json_body refused those already
-            raise ValidationFailed(str(error)) from None
-        name = found[1]
-        message = (problem(name, data[name]) if problem else None) or _message(str(error), data[name])
-        raise ValidationFailed("Some fields are wrong.", fields={name: message}) from None
+    fields = msgspec.structs.fields(schema)
+    allowed = frozenset(f.encode_name for f in fields)
+    data = json_body(
+        request, allowed=allowed, required=frozenset(f.encode_name for f in fields if f.required)
+    )
+    data = {name: _whole_numbers(value) for name, value in data.items()}
+    problems: dict[str, str] = {}
+    for field in fields:
+        if field.encode_name not in data:
+            continue
+        value = data[field.encode_name]
+        try:
+            msgspec.convert(value, field.type)
+        except msgspec.ValidationError as error:
+            said = problem(field.encode_name, value) if problem else None
+            problems[field.encode_name] = said or _message(str(error), value)
+    if problems:
+        raise ValidationFailed("Some fields are wrong.", fields=problems)
+    return msgspec.convert(data, schema)

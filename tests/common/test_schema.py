@@ -54,6 +54,16 @@ def test_a_bad_body_is_refused_with_a_field_message(data: bytes, fields: dict[st
     assert refused.value.fields == fields
 
 
+def test_every_bad_field_is_said_at_once() -> None:
+    with pytest.raises(ValidationFailed) as refused:
+        _body(b'{"text": 5, "stars": 9, "tags": "x"}')
+    assert refused.value.fields == {
+        "text": "Must be a string.",
+        "stars": "At most 5.",
+        "tags": "Must be a list.",
+    }
+
+
 def test_the_domain_says_why_when_it_can() -> None:
     request = factory.post("/x", data=b'{"text": 5}', content_type="application/json")
     with pytest.raises(ValidationFailed) as refused:
