@@ -52,6 +52,19 @@ def image_detail(request: HttpRequest, image_id: str) -> JsonResponse:
     return response
 
 
+def image_focal_point(request: HttpRequest, image_id: str) -> JsonResponse:
+    """Move the focal point; the cover crops are cut again around it before the answer."""
+    identity = api_identity_required(request, group=GROUP_AUTHORS)
+    from common.schema import request_body
+    from uploads.schemas import FocalPoint, focal_point_problem
+
+    point = request_body(request, FocalPoint, problem=focal_point_problem)
+    image = services.image_focal_point_set(
+        image_id=_image_id(image_id), owner_id=identity.user_id, x=point.x, y=point.y
+    )
+    return JsonResponse(selectors.image_as_json(image))
+
+
 def image_delete(request: HttpRequest, image_id: str) -> HttpResponse:
     identity = api_identity_required(request, group=GROUP_AUTHORS)
     services.image_delete(image_id=_image_id(image_id), owner_id=identity.user_id)

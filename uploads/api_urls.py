@@ -12,4 +12,9 @@ urlpatterns = [
     path(
         "images/<str:image_id>", api_view({"GET": api.image_detail, "DELETE": api.image_delete}), name="image"
     ),
+    path(
+        "images/<str:image_id>/focal-point",
+        api_view({"PUT": api.image_focal_point}),
+        name="image-focal-point",
+    ),
 ]

@@ -18,6 +18,9 @@ FILENAME_MAX_CHARS = 100  # readable in a list; S3 keys allow 1024 bytes in all
 FILENAME_REQUEST_MAX_CHARS = 255  # what an upload may name (most file systems' limit); shortened to the above
 ACCEPTED_CONTENT_TYPES = ("image/jpeg", "image/png", "image/webp", "image/gif")  # what renditions decode
 LIST_LIMIT = 100  # a page of "My images"
+# Where the cover crops centre, as fractions of the upright width and height: a new image's is the
+# centre; its author may move it (uploads.services.image_focal_point_set).
+FOCAL_CENTRE = (0.5, 0.5)
 
 STATUS_PROCESSING = "processing"
 STATUS_READY = "ready"
@@ -79,6 +82,25 @@ class ImageGone(ImageError):
     status, code = 404, "not_found"
 
 
+class ImageNotReady(ImageError):
+    status, code = 409, "not_ready"
+    message = "The image has no renditions yet (it is processing or failed)."
+
+
+class ImageChanged(ImageError):
+    """Another change to the image's renditions landed first; nothing of this one was kept."""
+
+    status, code = 409, "conflict"
+    message = "The image changed meanwhile. Reload it and try again."
+
+
+def focal_problem(value: object) -> str | None:
+    """Return why ``value`` cannot be a focal point coordinate (a fraction from 0 to 1), or None."""
+    if isinstance(value, bool) or not isinstance(value, int | float) or not 0 <= value <= 1:
+        return "A number from 0 (left or top edge) to 1 (right or bottom edge)."
+    return None
+
+
 @dataclass(frozen=True)
 class RenditionInfo:
     width: int
@@ -105,6 +127,7 @@ class ImageRecord:
     height: int = 0
     bytes: int = 0
     renditions: tuple[RenditionInfo, ...] = field(default_factory=tuple)
+    focal: tuple[float, float] = FOCAL_CENTRE
 
     @property
     def is_ready(self) -> bool:

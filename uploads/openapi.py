@@ -7,7 +7,7 @@ from typing import Any
 from common.openapi import BEARER, error_response, json_response, parameter, request_body
 from common.schema import components
 from uploads.domain import IMAGE_ID_PATTERN
-from uploads.schemas import ImageList, ImageUpload, ImageUploadRequest
+from uploads.schemas import FocalPoint, ImageList, ImageUpload, ImageUploadRequest
 
 IMAGE_ID = parameter("image_id", "path", {"type": "string", "pattern": IMAGE_ID_PATTERN.pattern})
 AUTH_ERRORS = {
@@ -15,7 +15,7 @@ AUTH_ERRORS = {
     "403": error_response("The caller is not in the 'authors' group."),
 }
 
-SCHEMAS: dict[str, Any] = components(ImageUploadRequest, ImageUpload, ImageList)
+SCHEMAS: dict[str, Any] = components(ImageUploadRequest, ImageUpload, ImageList, FocalPoint)
 
 PATHS: dict[str, Any] = {
     "/api/images": {
@@ -70,6 +70,23 @@ PATHS: dict[str, Any] = {
                 "409": error_response(
                     "An article shows the image: the message and 'fields.articles' say which."
                 ),
+            },
+        },
+    },
+    "/api/images/{image_id}/focal-point": {
+        "parameters": [IMAGE_ID],
+        "put": {
+            "summary": "Move the focal point: the 16:9 cover crops are cut again around it",
+            "operationId": "image_focal_point",
+            "tags": ["images"],
+            "security": BEARER,
+            "requestBody": request_body("FocalPoint"),
+            "responses": {
+                "200": json_response("Image", "The image with its new focal point and crops."),
+                "400": error_response("x or y missing, unknown fields, or not a number from 0 to 1."),
+                **AUTH_ERRORS,
+                "404": error_response("No such image of the caller's."),
+                "409": error_response("The image is not ready, or changed meanwhile (try again)."),
             },
         },
     },

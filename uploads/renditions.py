@@ -384,11 +384,14 @@ def image_renditions(
     width, height = image.size
     upright_width, upright_height = (height, width) if orientation in _SWAPS_AXES else (width, height)
     fills = tuple(spec for spec in specs if spec.operation == "fill")
-    widths = rendition_widths(upright_width, widths=tuple(s.width for s in specs if s.operation == "width"))
+    width_specs = tuple(s.width for s in specs if s.operation == "width")
+    widths = rendition_widths(upright_width, widths=width_specs) if width_specs else ()  # () : crops only
     largest_fill = max((spec.width for spec in fills), default=0)
 
     decoded = _decode(
-        image, target_width=max(widths[-1], min(largest_fill, upright_width)), orientation=orientation
+        image,
+        target_width=max(widths[-1] if widths else 0, min(largest_fill, upright_width)),
+        orientation=orientation,
     )
     current = _to_display_mode(decoded, icc_profile)
     has_alpha = current.mode == "RGBA"

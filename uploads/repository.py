@@ -6,6 +6,7 @@ Item: ``IMAGE#<id>`` / ``IMAGE``, entity ``image``, listed per owner on the "by 
 
 from __future__ import annotations
 
+from decimal import Decimal
 from typing import Any
 
 from boto3.dynamodb.types import TypeDeserializer, TypeSerializer
@@ -22,9 +23,11 @@ from cloud.resources import (
     owner_partition,
 )
 from uploads.domain import (
+    FOCAL_CENTRE,
     STATUS_FAILED,
     STATUS_PROCESSING,
     STATUS_READY,
+    ImageChanged,
     ImageGone,
     ImageNotFound,
     ImageRecord,
@@ -73,7 +76,12 @@ def record_from_item(item: dict[str, Any]) -> ImageRecord:
             )
             for r in data.get("renditions", [])
         ),
+        focal=_focal(data.get("focal")),
     )
+
+
+def _focal(value: Any) -> tuple[float, float]:
+    return (float(value[0]), float(value[1])) if value else FOCAL_CENTRE
 
 
 class ImageRepository:
@@ -135,6 +143,43 @@ class ImageRepository:
                 ":now": now,
             },
         )
+
+    def replace_renditions(
+        self,
+        image: ImageRecord,
+        *,
+        focal: tuple[float, float],
+        renditions: list[RenditionInfo],
+        now: str,
+    ) -> ImageRecord:
+        """Record a new focal point and rendition set, if ``image`` is still as it was read.
+
+        Raise ``ImageChanged`` if another change landed since (its ``updated_at`` moved), or the
+        image was deleted or is no longer ready: the caller then removes what it wrote.
+        """
+        try:
+            response = self.client.update_item(
+                TableName=self.table,
+                Key=self._key(image.id),
+                UpdateExpression="SET focal = :focal, renditions = :renditions, updated_at = :now",
+                ConditionExpression="#status = :ready AND updated_at = :seen",
+                ExpressionAttributeNames={"#status": "status"},
+                ExpressionAttributeValues=_to_item(
+                    {
+                        ":focal": [Decimal(str(round(v, 4))) for v in focal],
+                        ":renditions": [r.__dict__ for r in renditions],
+                        ":now": now,
+                        ":ready": STATUS_READY,
+                        ":seen": image.updated_at,
+                    }
+                ),
+                ReturnValues="ALL_NEW",
+            )
+        except ClientError as error:
+            if error.response["Error"]["Code"] == "ConditionalCheckFailedException":
+                raise ImageChanged() from None
+            raise
+        return record_from_item(response["Attributes"])
 
     def mark_failed(self, image_id: str, *, error: str, now: str) -> ImageRecord:
         return self._update(

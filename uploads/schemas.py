@@ -40,6 +40,20 @@ def upload_problem(name: str, value: object) -> str | None:
     return _CHECKS[name](value)
 
 
+_FRACTION = "From 0 (the left or top edge) to 1 (the right or bottom edge) of the upright image."
+
+
+class FocalPoint(Body):
+    """Where the cover crops centre: fractions of the upright image's width (x) and height (y)."""
+
+    x: Annotated[float, Meta(ge=0, le=1, description=_FRACTION)]
+    y: Annotated[float, Meta(ge=0, le=1, description=_FRACTION)]
+
+
+def focal_point_problem(name: str, value: object) -> str | None:
+    return domain.focal_problem(value)
+
+
 class Rendition(Answer):
     width: int
     height: int
@@ -69,6 +83,7 @@ class Image(Answer):
     created_at: Time
     markdown: Annotated[str, Meta(description="Paste into an article body: ![alt](image:ID).")]
     renditions: list[Rendition]
+    focal_point: FocalPoint
 
 
 class PresignedPost(Answer):

@@ -57,6 +57,7 @@ def image_as_json(image: ImageRecord) -> dict[str, Any]:
         "bytes": image.bytes or None,
         "created_at": image.created_at,
         "markdown": f"![{image.filename.rsplit('.', 1)[0]}]({image_reference(image.id)})",
+        "focal_point": {"x": image.focal[0], "y": image.focal[1]},
         "renditions": [
             {
                 "width": r.width,

@@ -14,12 +14,16 @@ from uploads.domain import (
     MAX_BYTES,
     STATUS_PROCESSING,
     UPLOAD_EXPIRY_SECONDS,
+    ImageChanged,
     ImageGone,
     ImageInUse,
+    ImageInvalid,
     ImageNotFound,
+    ImageNotReady,
     ImageRecord,
     ImageRejected,
     RenditionInfo,
+    focal_problem,
     raw_key,
     safe_filename,
     upload_request_validate,
@@ -96,7 +100,7 @@ def image_process(
     raises, so the message is retried. Returns None when the image was deleted.
     """
     # Pillow is imported here, not at module level: web requests never need it (cold start).
-    from uploads.renditions import image_renditions, rendition_key
+    from uploads.renditions import image_renditions
 
     repository = repository or ImageRepository()
     try:
@@ -111,27 +115,14 @@ def image_process(
         return record
     try:
         data = _read_upload(key)
-        result = image_renditions(data)
+        result = image_renditions(data, focal=record.focal)
     except ImageRejected as rejected:
         logger.info("image refused", extra={"image_id": image_id, "reason": rejected.reason})
         try:
             return repository.mark_failed(image_id, error=rejected.reason, now=_now())
         except ImageGone:
             return None
-    infos = []
-    for rendition in result.renditions:
-        rkey = rendition_key(image_id=image_id, rendition=rendition)
-        storage.rendition_save(key=rkey, data=rendition.data)
-        infos.append(
-            RenditionInfo(
-                width=rendition.width,
-                height=rendition.height,
-                format=rendition.format,
-                bytes=len(rendition.data),
-                key=rkey,
-                crop=rendition.crop,
-            )
-        )
+    infos = _store(image_id, result.renditions)
     try:
         record = repository.mark_ready(
             image_id, width=result.width, height=result.height, size=len(data), renditions=infos, now=_now()
@@ -144,6 +135,69 @@ def image_process(
         return None
     logger.info("image ready", extra={"image_id": image_id, "renditions": len(infos)})
     return record
+
+
+def _store(image_id: str, renditions: Any) -> list[RenditionInfo]:
+    """Save ``renditions`` (uploads.renditions.Rendition) and return their records."""
+    from uploads.renditions import rendition_key
+
+    infos = []
+    for rendition in renditions:
+        key = rendition_key(image_id=image_id, rendition=rendition)
+        storage.rendition_save(key=key, data=rendition.data)
+        infos.append(
+            RenditionInfo(
+                width=rendition.width,
+                height=rendition.height,
+                format=rendition.format,
+                bytes=len(rendition.data),
+                key=key,
+                crop=rendition.crop,
+            )
+        )
+    return infos
+
+
+def image_focal_point_set(
+    *, image_id: str, owner_id: str, x: float, y: float, repository: ImageRepository | None = None
+) -> ImageRecord:
+    """Move the image's focal point to (``x``, ``y``) and cut its cover crops again around it.
+
+    Only the owner may (another user's image is not found). The crops are made from the upload
+    kept in S3 and saved under new keys (named by their bytes) before the record changes; then the
+    old crops are deleted. If the record changed meanwhile, the new files are deleted instead:
+    either the whole new set is recorded or none of it.
+    """
+    from uploads.renditions import FILLS, image_renditions
+
+    problems = {name: said for name, value in (("x", x), ("y", y)) if (said := focal_problem(value))}
+    if problems:
+        raise ImageInvalid(problems)
+    repository = repository or ImageRepository()
+    image = selectors.image_get_of(image_id=image_id, owner_id=owner_id, repository=repository)
+    if not image.is_ready:
+        raise ImageNotReady()
+    crops = _store(
+        image_id, image_renditions(_read_upload(image.original_key), focal=(x, y), specs=FILLS).renditions
+    )
+    kept = [r for r in image.renditions if not r.crop]
+    try:
+        updated = repository.replace_renditions(image, focal=(x, y), renditions=kept + crops, now=_now())
+    except ImageChanged:
+        _delete_unused(crops, still_used=image.renditions)
+        raise
+    ready_image_forget(image_id)
+    _delete_unused([r for r in image.renditions if r.crop], still_used=updated.renditions)
+    logger.info("image focal point set", extra={"image_id": image_id, "focal": [x, y]})
+    return updated
+
+
+def _delete_unused(renditions: Any, *, still_used: Any) -> None:
+    """Delete the files of ``renditions`` that ``still_used`` does not name (the same bytes keep one key)."""
+    used = {r.key for r in still_used}
+    for rendition in renditions:
+        if rendition.key not in used:
+            storage.object_delete(rendition.key)
 
 
 def _read_upload(key: str) -> bytes:
