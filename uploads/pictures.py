@@ -16,8 +16,9 @@ from uploads import storage
 from uploads.domain import IMAGE_ID_PATTERN, ImageNotFound, ImageRecord, RenditionInfo
 from uploads.repository import ImageRepository
 
-# A ready image never changes (only deletion ends it), so pages may reuse its record for a while
-# instead of reading DynamoDB once per picture; this process's deletions forget it at once.
+# Pages may reuse a ready image's record for a while instead of reading DynamoDB once per picture;
+# this process's changes forget it at once. A record another process still holds names files that
+# stay: a focal point change keeps the crops it replaces until the image is deleted.
 READY_CACHE_SECONDS = 300
 OG_WIDTH = 1280  # OpenGraph asks for >= 1200 px wide
 FALLBACK_WIDTH = 1280  # the <img src> for browsers without srcset

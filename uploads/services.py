@@ -8,13 +8,13 @@ from dataclasses import dataclass
 from datetime import UTC, datetime
 from typing import Any
 
+from cloud.resources import RENDITION_PREFIX
 from common import ratelimit
 from uploads import selectors, storage
 from uploads.domain import (
     MAX_BYTES,
     STATUS_PROCESSING,
     UPLOAD_EXPIRY_SECONDS,
-    ImageChanged,
     ImageGone,
     ImageInUse,
     ImageInvalid,
@@ -164,9 +164,10 @@ def image_focal_point_set(
     """Move the image's focal point to (``x``, ``y``) and cut its cover crops again around it.
 
     Only the owner may (another user's image is not found). The crops are made from the upload
-    kept in S3 and saved under new keys (named by their bytes) before the record changes; then the
-    old crops are deleted. If the record changed meanwhile, the new files are deleted instead:
-    either the whole new set is recorded or none of it.
+    kept in S3 and saved under new keys (named by their bytes) before the record changes. The old
+    crops stay until the image is deleted: pages cached elsewhere (other Lambda instances, the home
+    page cache) may still name them. If the record changed meanwhile, nothing of this change is
+    recorded (``ImageChanged``): either the whole new set is the image's or none of it.
     """
     from uploads.renditions import FILLS, image_renditions
 
@@ -181,23 +182,12 @@ def image_focal_point_set(
         image_id, image_renditions(_read_upload(image.original_key), focal=(x, y), specs=FILLS).renditions
     )
     kept = [r for r in image.renditions if not r.crop]
-    try:
-        updated = repository.replace_renditions(image, focal=(x, y), renditions=kept + crops, now=_now())
-    except ImageChanged:
-        _delete_unused(crops, still_used=image.renditions)
-        raise
+    # ImageChanged (another change landed first) leaves the record as that change made it; the
+    # files this one wrote go with the rest when the image is deleted.
+    updated = repository.replace_renditions(image, focal=(x, y), renditions=kept + crops, now=_now())
     ready_image_forget(image_id)
-    _delete_unused([r for r in image.renditions if r.crop], still_used=updated.renditions)
     logger.info("image focal point set", extra={"image_id": image_id, "focal": [x, y]})
     return updated
-
-
-def _delete_unused(renditions: Any, *, still_used: Any) -> None:
-    """Delete the files of ``renditions`` that ``still_used`` does not name (the same bytes keep one key)."""
-    used = {r.key for r in still_used}
-    for rendition in renditions:
-        if rendition.key not in used:
-            storage.object_delete(rendition.key)
 
 
 def _read_upload(key: str) -> bytes:
@@ -226,7 +216,8 @@ def image_delete(*, image_id: str, owner_id: str, repository: ImageRepository | 
     # The record goes first: a processor still at work then sees ImageGone and cleans up after itself.
     repository.delete(image_id)
     ready_image_forget(image_id)
-    for rendition in image.renditions:
-        storage.object_delete(rendition.key)
+    # Every file of the image, the crops an earlier focal point made included.
+    for key in storage.objects_under(f"{RENDITION_PREFIX}{image_id}"):
+        storage.object_delete(key)
     storage.object_delete(image.original_key)
     logger.info("image deleted", extra={"image_id": image_id, "owner_id": owner_id})

@@ -35,6 +35,12 @@ def object_delete(key: str) -> None:
     rendition_storage().delete(key)
 
 
+def objects_under(prefix: str) -> list[str]:
+    """Return the keys of every object below ``prefix`` (a folder: ``renditions/<image id>``)."""
+    _, files = rendition_storage().listdir(prefix)
+    return [f"{prefix.rstrip('/')}/{name}" for name in files]
+
+
 def object_read(key: str) -> bytes:
     with rendition_storage().open(key, "rb") as file:
         return file.read()

@@ -34,8 +34,18 @@ from .page_urls import page_urls, root_relative_without
 PREFIX = "/production"  # the stage, as Zappa's handler adds it (zappa_settings.json: "production")
 
 
+@pytest.fixture(scope="module")
+def collected_static() -> None:
+    """The static files as the package ships them (collected): the handler serves them from there."""
+    from django.core.management import call_command
+
+    call_command("collectstatic", "--noinput", verbosity=0)
+
+
 @pytest.fixture
-def handler(local_stack: LocalStack, settings: Any) -> Iterator[Callable[..., dict[str, Any]]]:
+def handler(
+    local_stack: LocalStack, settings: Any, collected_static: None
+) -> Iterator[Callable[..., dict[str, Any]]]:
     settings.ALLOWED_HOSTS = [*django_settings.ALLOWED_HOSTS, SMOKE_API_HOST, SMOKE_HOST]
     lambda_handler = load_zappa_handler("production")
 
