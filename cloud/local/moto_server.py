@@ -5,6 +5,7 @@ checks and writes together: measured here, 8 threads liking concurrently let dup
 and lost counter updates. Real DynamoDB transactions are serializable, so the local stack serializes
 DynamoDB requests (other services, such as SQS long polls, stay concurrent). It also replaces moto's
 TransactWriteItems rollback, which copied whole tables per transaction (cloud/local/moto_transactions.py),
+its slow projection and response encoding of items (cloud/local/moto_speed.py),
 and its recorder's writes and Firehose's clock (cloud/local/moto_recording.py).
 """
 
@@ -21,7 +22,7 @@ from typing import Any
 from moto.moto_server.werkzeug_app import DomainDispatcherApplication, MotoRequestHandler, create_backend_app
 from werkzeug.serving import run_simple
 
-from cloud.local import moto_iam, moto_recording, moto_transactions
+from cloud.local import moto_iam, moto_recording, moto_speed, moto_transactions
 
 WsgiApp = Callable[[dict[str, Any], Callable[..., Any]], Iterable[bytes]]
 
@@ -56,6 +57,7 @@ def main() -> None:
     if args.iam_audit:
         moto_iam.install(args.iam_audit)
     moto_transactions.install()
+    moto_speed.install()
     moto_recording.install()
     os.environ.setdefault("MOTO_PORT", str(args.port))
     app = DomainDispatcherApplication(create_backend_app)
