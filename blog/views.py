@@ -66,20 +66,26 @@ def _identity(request: HttpRequest) -> Identity | None:
     return getattr(request, "identity", None)
 
 
-def _cover(article: Article) -> SafeString | str:
+def _cover(article: Article, *, eager: bool = False) -> SafeString | str:
+    """Return the article's cover; ``eager`` for the page's first one (likely its largest paint)."""
     if not article.cover_image_id:
         return ""
     # The 16:9 cover crop (around the image's focal point): a portrait cover does not fill the screen.
     markup = pictures.picture_html(
-        article.cover_image_id, alt="", sizes=COVER_SIZES, crop=pictures.COVER_CROP
+        article.cover_image_id, alt="", sizes=COVER_SIZES, crop=pictures.COVER_CROP, eager=eager
     )
     # uploads.pictures returns trusted markup built from ids and rendition URLs, never author text.
     return mark_safe(markup) if markup else ""  # noqa: S308
 
 
 def _entries(articles: list[Article]) -> list[dict[str, Any]]:
+    """Return the list's entries; the first cover is eager, those below it lazy."""
     reading.article_slugs_remember(articles)
-    return [{"article": a, "cover": _cover(a)} for a in articles]
+    entries: list[dict[str, Any]] = []
+    for article in articles:
+        first = not any(entry["cover"] for entry in entries)
+        entries.append({"article": article, "cover": _cover(article, eager=first)})
+    return entries
 
 
 def _latest_list(cursor: str | None) -> RenderedList:
@@ -184,7 +190,7 @@ def article_detail(request: HttpRequest, slug: str) -> HttpResponse:
         "body_html": mark_safe(rendered.html),  # noqa: S308
         "toc": rendered.toc,
         "reading_minutes": rendered.reading_minutes,
-        "cover_html": _cover(article),
+        "cover_html": _cover(article, eager=True),
         "og_image": og_image,
         "canonical_url": canonical_url,
         "json_ld": _json_ld(

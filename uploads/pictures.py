@@ -1,7 +1,8 @@
 """How the rest of the product shows images: the contract blog/ relies on.
 
 CONTRACT (blog/ calls these; uploads/ implements them):
-- ``picture_html(image_id, *, alt, sizes)``: safe ``<picture>`` markup for a ready image, else None.
+- ``picture_html(image_id, *, alt, sizes, crop, eager)``: safe ``<picture>`` markup for a ready image,
+  else None; ``eager=True`` for the page's first cover (its largest paint), lazy otherwise.
 - ``og_image_url(image_id)``: absolute URL of a large JPEG rendition for OpenGraph, else None.
 - ``is_ready_image_of(image_id, *, owner_id)``: whether the image exists, is ready and is ``owner_id``'s.
 The Markdown syntax for an image in an article body is ``![alt text](image:IMAGE_ID)``.
@@ -11,6 +12,7 @@ from __future__ import annotations
 
 from django.core.cache import cache
 from django.utils.html import format_html
+from django.utils.safestring import mark_safe
 
 from uploads import storage
 from uploads.domain import IMAGE_ID_PATTERN, ImageNotFound, ImageRecord, RenditionInfo
@@ -55,11 +57,20 @@ def _srcset(renditions: list[RenditionInfo]) -> str:
 COVER_CROP = "16x9"  # the aspect of the rendition set's cover crops (uploads.renditions RENDITION_SPECS)
 
 
-def picture_html(image_id: str, *, alt: str, sizes: str = "100vw", crop: str = "") -> str | None:
-    """Return ``<picture>`` markup (WebP first, then JPEG/PNG), lazy, sized against layout shift.
+LAZY = 'loading="lazy" decoding="async"'
+# The picture that is likely the page's Largest Contentful Paint: fetched first, not when scrolled to.
+EAGER = 'loading="eager" fetchpriority="high"'
 
-    ``crop="16x9"`` (``COVER_CROP``) shows the cover crops, cut around the image's focal point;
-    an image processed before crops existed falls back to its uncropped renditions.
+
+def picture_html(
+    image_id: str, *, alt: str, sizes: str = "100vw", crop: str = "", eager: bool = False
+) -> str | None:
+    """Return ``<picture>`` markup (WebP first, then JPEG/PNG), sized against layout shift.
+
+    Lazy unless ``eager``: the first cover of a page (above the fold, likely its largest paint)
+    is fetched at once with high priority. ``crop="16x9"`` (``COVER_CROP``) shows the cover crops,
+    cut around the image's focal point; an image processed before crops existed falls back to its
+    uncropped renditions.
     """
     image = ready_image(image_id)
     if image is None:
@@ -76,8 +87,7 @@ def picture_html(image_id: str, *, alt: str, sizes: str = "100vw", crop: str = "
         format_html('<source type="image/webp" srcset="{}" sizes="{}">', _srcset(webp), sizes) if webp else ""
     )
     return format_html(
-        '<picture>{}<img src="{}" srcset="{}" sizes="{}" width="{}" height="{}" alt="{}" '
-        'loading="lazy" decoding="async"></picture>',
+        '<picture>{}<img src="{}" srcset="{}" sizes="{}" width="{}" height="{}" alt="{}" {}></picture>',
         sources,
         storage.object_url(src.key),
         _srcset(fallback),
@@ -85,6 +95,7 @@ def picture_html(image_id: str, *, alt: str, sizes: str = "100vw", crop: str = "
         largest.width,
         largest.height,
         alt,
+        mark_safe(EAGER if eager else LAZY),  # noqa: S308 - constants above
     )
 
 

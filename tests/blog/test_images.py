@@ -6,8 +6,9 @@ the renditions (the rendition files themselves are not needed to render the mark
 
 from __future__ import annotations
 
+import re
 import uuid
-from datetime import UTC, datetime
+from datetime import UTC, datetime, timedelta
 
 import pytest
 from django.test import Client
@@ -57,6 +58,41 @@ def test_cover_on_home_and_article_with_og_image(publish: Publish, author: Ident
     assert '<meta property="og:image" content="' in page
     assert f"renditions/{image_id}/1280.jpeg" in page
     assert 'alt="A cat"' in page
+
+
+def _images(html: str) -> list[tuple[str, str]]:
+    """Return each <img>'s (src, loading) in page order."""
+    return re.findall(r'<img src="([^"]+)"[^>]* loading="(\w+)"', html)
+
+
+def test_the_first_cover_of_a_page_is_eager_and_the_rest_lazy(publish: Publish, writer: Identity) -> None:
+    """The first cover is the page's likely Largest Contentful Paint: fetched at once, first."""
+    tag = f"lcp{uuid.uuid4().hex[:8]}"
+    now = datetime.now(UTC)
+    older, newer = _ready_image(writer), _ready_image(writer)
+    publish(by=writer, cover_image_id=older, tags=[tag], now=now - timedelta(seconds=3))
+    publish(by=writer, cover_image_id=newer, tags=[tag], now=now - timedelta(seconds=2))
+    publish(by=writer, tags=[tag], now=now - timedelta(seconds=1))  # the newest has no cover
+
+    for path in (f"/tags/{tag}/", f"/authors/{writer.user_id}/"):
+        html = Client().get(path).content.decode()
+        shown = _images(html)
+        # The first cover is the second entry's: eager; the one below it lazy.
+        assert [loading for _, loading in shown] == ["eager", "lazy"], path
+        assert f"renditions/{newer}/" in shown[0][0]
+        assert f"renditions/{older}/" in shown[1][0]
+        assert html.count('fetchpriority="high"') == 1
+        assert html.count('decoding="async"') == 1  # the lazy one only
+
+    home = [loading for _, loading in _images(Client().get("/").content.decode())]
+    assert home[0] == "eager"
+    assert set(home[1:]) <= {"lazy"}
+
+    article = publish(by=writer, cover_image_id=older, body=f"A picture below:\n\n![A cat](image:{newer})")
+    shown = _images(Client().get(f"/articles/{article.slug}/").content.decode())
+    assert [loading for _, loading in shown] == ["eager", "lazy"]  # the cover, then the body's picture
+    assert f"renditions/{older}/" in shown[0][0]
+    assert f"renditions/{newer}/" in shown[1][0]
 
 
 def test_cover_must_be_a_ready_image_of_the_author(author: Identity, writer: Identity) -> None:

@@ -227,6 +227,15 @@ def test_pictures_contract(uploaded: Uploaded, owner_id: str) -> None:
     assert 'sizes="(min-width: 46rem) 46rem, 100vw"' in html
     assert 'width="1920" height="1280"' in html
     assert 'loading="lazy" decoding="async"' in html
+    assert "fetchpriority" not in html
+    eager = pictures.picture_html(image_id, alt="x", eager=True)
+    assert eager is not None
+    assert '<img src="' in eager
+    assert 'loading="eager" fetchpriority="high"' in eager  # a page's first cover: its likely LCP
+    assert "lazy" not in eager
+    assert eager.replace('loading="eager" fetchpriority="high"', 'loading="lazy" decoding="async"') == (
+        pictures.picture_html(image_id, alt="x")
+    )
     assert 'alt="A &quot;quoted&quot; &lt;b&gt;cat&lt;/b&gt;"' in html
     assert "<b>" not in html
 
