@@ -1,4 +1,8 @@
-"""Demo content for ``make run``: a few pleasant articles by the demo author, published once."""
+"""Demo content for ``make run``: a few pleasant articles by the demo author, published once.
+
+Each article gets a generated cover (blog.demo_covers) uploaded as an author's would be: an upload
+record, the file in the media bucket at the key it names, the renditions made by the processor.
+"""
 
 from __future__ import annotations
 
@@ -6,9 +10,12 @@ import logging
 
 from accounts.identity import Identity
 from blog import selectors, services
+from blog.demo_covers import LANDSCAPE, PORTRAIT, cover_jpeg
 from blog.domain import Article, ArticleNotFound, DuplicateContent
 from blog.slugs import slug_base
+from cloud import aws
 from cloud.resources import GROUP_AUTHORS
+from uploads import services as uploads
 
 logger = logging.getLogger(__name__)
 
@@ -176,6 +183,29 @@ DEMO_TAGS = {
 }
 
 
+PORTRAIT_COVERS = {"A note on privacy"}  # one tall picture: the home page shows its 16:9 crop
+
+
+def _cover_upload(title: str) -> str:
+    """Upload ``title``'s generated cover as the demo author, process it; return the ready image's id."""
+    data = cover_jpeg(title, size=PORTRAIT if title in PORTRAIT_COVERS else LANDSCAPE)
+    ticket = uploads.image_create_upload(
+        owner_id=DEMO_AUTHOR.user_id,
+        owner_name=DEMO_AUTHOR.display_name,
+        filename=f"{slug_base(title)}.jpg",
+        content_type="image/jpeg",
+        size=len(data),
+    )
+    key = ticket.image.original_key
+    aws.client("s3").put_object(Bucket=aws.names().media_bucket, Key=key, Body=data, ContentType="image/jpeg")
+    # What the upload queue's handler does on S3's notification (idempotent: the notification
+    # still arrives and finds the image ready).
+    image = uploads.image_process(image_id=ticket.image.id, key=key)
+    if image is None or not image.is_ready:
+        raise RuntimeError(f"the demo cover for {title!r} was not processed: {image}")
+    return image.id
+
+
 def _published(title: str) -> bool:
     try:
         selectors.article_get_by_slug(slug=slug_base(title))
@@ -190,6 +220,7 @@ def seed_demo_articles() -> list[Article]:
     for title, body in DEMO_ARTICLES:
         if _published(title):
             continue
+        cover = _cover_upload(title)
         try:
             published.append(
                 services.article_publish(
@@ -197,11 +228,13 @@ def seed_demo_articles() -> list[Article]:
                     title=title,
                     body=body,
                     expires_in_days=DEMO_EXPIRY_DAYS,
+                    cover_image_id=cover,
                     tags=list(DEMO_TAGS.get(title, ())),
                 )
             )
         except DuplicateContent:
-            continue  # published under another slug (renamed since): leave it be
+            # Published under another slug (renamed since): leave it be, and its new cover goes.
+            uploads.image_delete(image_id=cover, owner_id=DEMO_AUTHOR.user_id)
     if published:
         logger.info("demo articles published", extra={"count": len(published)})
     return published

@@ -445,3 +445,46 @@ def test_demo_articles_are_seeded_once(local_stack: object) -> None:
     for title, _ in DEMO_ARTICLES:
         article = selectors.article_get_by_slug(slug=slug_base(title))
         assert (article.title, article.author_name) == (title, "Arthur Author")
+        assert article.cover_image_id
+
+
+def test_demo_covers_went_through_the_upload_pipeline(local_stack: object) -> None:
+    """Each demo cover is a ready image of the demo author: its upload and every rendition in S3."""
+    from blog.demo import DEMO_ARTICLES, PORTRAIT_COVERS, seed_demo_articles
+    from blog.slugs import slug_base
+    from uploads.repository import ImageRepository
+
+    seed_demo_articles()
+    s3, bucket = aws.client("s3"), aws.names().media_bucket
+    covers = set()
+    for title, _ in DEMO_ARTICLES:
+        article = selectors.article_get_by_slug(slug=slug_base(title))
+        assert article.cover_image_id
+        image = ImageRepository().get(article.cover_image_id)
+        covers.add(image.id)
+        assert (image.is_ready, image.owner_id, image.content_type) == (True, "author", "image/jpeg")
+        assert (image.width < image.height) == (title in PORTRAIT_COVERS)
+        assert s3.head_object(Bucket=bucket, Key=image.original_key)["ContentLength"] == image.bytes
+        assert {(r.crop, r.format) for r in image.renditions} >= {("16x9", "webp"), ("16x9", "jpeg")}
+        for rendition in image.renditions:
+            assert s3.head_object(Bucket=bucket, Key=rendition.key)["ContentLength"] == rendition.bytes
+            if rendition.crop:
+                assert abs(rendition.width * 9 / 16 - rendition.height) < 1
+    assert len(covers) == len(DEMO_ARTICLES)  # one picture each
+
+
+def test_demo_covers_are_landscapes_of_their_own() -> None:
+    import io
+
+    from PIL import Image
+
+    from blog.demo_covers import LANDSCAPE, PORTRAIT, cover_jpeg
+
+    first, again, other = cover_jpeg("One"), cover_jpeg("One"), cover_jpeg("Two")
+    assert first == again  # the same title, the same bytes: seeding makes no new picture each run
+    assert first != other
+    picture = Image.open(io.BytesIO(first))
+    assert (picture.format, picture.size) == ("JPEG", LANDSCAPE)
+    assert len(picture.getcolors(maxcolors=100_000) or []) > 200  # a gradient and shapes, not a flat fill
+    assert Image.open(io.BytesIO(cover_jpeg("One", size=PORTRAIT))).size == PORTRAIT
+    assert len(first) < 100_000
