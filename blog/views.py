@@ -53,7 +53,10 @@ from blog.readers import (
 from common.ratelimit import RateLimited
 from uploads import pictures
 
-COVER_SIZES = "(max-width: 42rem) 100vw, 42rem"  # the article column of site.css
+# The widths site.css gives covers: the article column (42rem less its 1rem padding each side), and
+# in lists the same on a phone but a 14rem thumbnail beside the text from 48rem up.
+COVER_SIZES = "(max-width: 42rem) calc(100vw - 2rem), 40rem"
+ENTRY_COVER_SIZES = "(min-width: 48rem) 14rem, " + COVER_SIZES
 COVER_THUMB_SIZES = "12rem"  # the editor's cover thumbnail
 JSON_SCRIPT_ESCAPES = {ord("<"): "\\u003c", ord(">"): "\\u003e", ord("&"): "\\u0026"}
 
@@ -66,13 +69,13 @@ def _identity(request: HttpRequest) -> Identity | None:
     return getattr(request, "identity", None)
 
 
-def _cover(article: Article, *, eager: bool = False) -> SafeString | str:
+def _cover(article: Article, *, eager: bool = False, sizes: str = COVER_SIZES) -> SafeString | str:
     """Return the article's cover; ``eager`` for the page's first one (likely its largest paint)."""
     if not article.cover_image_id:
         return ""
     # The 16:9 cover crop (around the image's focal point): a portrait cover does not fill the screen.
     markup = pictures.picture_html(
-        article.cover_image_id, alt="", sizes=COVER_SIZES, crop=pictures.COVER_CROP, eager=eager
+        article.cover_image_id, alt="", sizes=sizes, crop=pictures.COVER_CROP, eager=eager
     )
     # uploads.pictures returns trusted markup built from ids and rendition URLs, never author text.
     return mark_safe(markup) if markup else ""  # noqa: S308
@@ -84,7 +87,7 @@ def _entries(articles: list[Article]) -> list[dict[str, Any]]:
     entries: list[dict[str, Any]] = []
     for article in articles:
         first = not any(entry["cover"] for entry in entries)
-        entries.append({"article": article, "cover": _cover(article, eager=first)})
+        entries.append({"article": article, "cover": _cover(article, eager=first, sizes=ENTRY_COVER_SIZES)})
     return entries
 
 

@@ -83,13 +83,19 @@ def test_the_first_cover_of_a_page_is_eager_and_the_rest_lazy(publish: Publish, 
         assert f"renditions/{older}/" in shown[1][0]
         assert html.count('fetchpriority="high"') == 1
         assert html.count('decoding="async"') == 1  # the lazy one only
+        # Sized as site.css shows them: a 14rem thumbnail beside the text on a wide screen.
+        assert (
+            html.count('sizes="(min-width: 48rem) 14rem, (max-width: 42rem) calc(100vw - 2rem), 40rem"') == 4
+        )
 
     home = [loading for _, loading in _images(Client().get("/").content.decode())]
     assert home[0] == "eager"
     assert set(home[1:]) <= {"lazy"}
 
     article = publish(by=writer, cover_image_id=older, body=f"A picture below:\n\n![A cat](image:{newer})")
-    shown = _images(Client().get(f"/articles/{article.slug}/").content.decode())
+    page = Client().get(f"/articles/{article.slug}/").content.decode()
+    assert 'sizes="(max-width: 42rem) calc(100vw - 2rem), 40rem"' in page  # the column's width
+    shown = _images(page)
     assert [loading for _, loading in shown] == ["eager", "lazy"]  # the cover, then the body's picture
     assert f"renditions/{older}/" in shown[0][0]
     assert f"renditions/{newer}/" in shown[1][0]
