@@ -13,7 +13,7 @@ PORT ?= 8000
 LOCAL_AWS_PORT ?= 4566
 export PORT LOCAL_AWS_PORT
 
-.PHONY: help install run test lint typecheck pytest api-conformance bench bench-deps package infra-synth system-deps clean deploy-deps checks-deps site-checks deploy infra-lint
+.PHONY: help install run test lint typecheck pytest api-conformance bench bench-deps package infra-synth system-deps clean deploy-deps checks-deps site-checks screenshots deploy infra-lint
 
 help: ## List the targets
 	@grep -E '^[a-z-]+:.*##' $(MAKEFILE_LIST) | awk -F':.*## ' '{printf "  make %-12s %s\n", $$1, $$2}'
@@ -52,6 +52,9 @@ checks-deps: system-deps checks/node_modules/.package-lock.json ## axe-core, the
 
 site-checks: install checks-deps ## axe-core (1280/390 px, light/dark), Nu HTML checker, Lighthouse (mobile) on the public pages
 	$(BIN)/python -m checks.site --lighthouse
+
+screenshots: install system-deps ## Full-page screenshots of the public pages (390/1280 px, light/dark) into .local/shots/
+	$(BIN)/python -m checks.screenshots
 
 # The package check (tests/deploy), the CDK tests (tests/infra) and axe + Nu (tests/blog/test_site_checks.py)
 # run with the rest.
