@@ -13,11 +13,12 @@ from accounts.decorators import api_identity_required
 from analytics import selectors, services
 from analytics.engines.base import Run
 from cloud.resources import GROUP_ADMINS
+from common.api import api_view
 
 
-def _run_response(run: Run, *, status: int = 200) -> JsonResponse:
-    response = JsonResponse(run.as_dict(), status=status)
-    response["Location"] = reverse("analytics_api:run", args=[run.id])
+def _run_response(answer: Run, *, status: int = 200) -> JsonResponse:
+    response = JsonResponse(answer.as_dict(), status=status)
+    response["Location"] = reverse("analytics_api:run", args=[answer.id])
     response["Cache-Control"] = "no-store"
     return response
 
@@ -35,8 +36,8 @@ def report_run_create(request: HttpRequest, name: str) -> JsonResponse:
     from common.schema import request_body
 
     body = request_body(request, ReportParameters) if request.body else ReportParameters()
-    run = services.report_run_start(report_id=name, raw_parameters=body.given())
-    return _run_response(run, status=201)
+    started = services.report_run_start(report_id=name, raw_parameters=body.given())
+    return _run_response(started, status=201)
 
 
 def query_run_create(request: HttpRequest) -> JsonResponse:
@@ -46,11 +47,17 @@ def query_run_create(request: HttpRequest) -> JsonResponse:
     from common.schema import request_body
 
     body = request_body(request, QueryRequest, problem=query_problem)
-    run = services.console_run_start(sql=body.sql)
-    return _run_response(run, status=201)
+    started = services.console_run_start(sql=body.sql)
+    return _run_response(started, status=201)
 
 
 def run_detail(request: HttpRequest, run_id: str) -> JsonResponse:
     """Return a run: status, columns, rows, bytes scanned, duration and estimated cost."""
     api_identity_required(request, group=GROUP_ADMINS)
     return _run_response(selectors.run_get(run_id=run_id))
+
+
+reports = api_view({"GET": report_list})
+report_runs = api_view({"POST": report_run_create})
+queries = api_view({"POST": query_run_create})
+run = api_view({"GET": run_detail})

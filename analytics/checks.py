@@ -8,7 +8,7 @@ from typing import Any
 from django.conf import settings
 from django.core import checks
 
-from analytics.engines.base import ENGINES
+from analytics.engines import ENGINES
 
 # The local engine's packages stay out of the Lambda package (requirements/local.txt).
 DUCKDB_PACKAGES = ("duckdb", "pyarrow")

@@ -1,12 +1,12 @@
 from django.urls import path
 
-from analytics import views
+from common.lazy_views import LazyView
 
 app_name = "analytics"
 
 urlpatterns = [
-    path("", views.analytics_page, name="page"),
-    path("console/", views.console_page, name="console"),
-    path("articles/<str:article_id>/", views.article_redirect, name="article"),
-    path("reports/<slug:report_id>.csv", views.report_csv, name="report-csv"),
+    path("", LazyView("analytics.views.analytics_page"), name="page"),
+    path("console/", LazyView("analytics.views.console_page"), name="console"),
+    path("articles/<str:article_id>/", LazyView("analytics.views.article_redirect"), name="article"),
+    path("reports/<slug:report_id>.csv", LazyView("analytics.views.report_csv"), name="report-csv"),
 ]

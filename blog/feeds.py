@@ -176,3 +176,8 @@ class TagArticlesFeed(LatestArticlesFeed):
             base_url=request.build_absolute_uri("/"),
             articles=articles,
         )
+
+
+latest_feed = LatestArticlesFeed()
+author_feed = AuthorArticlesFeed()
+tag_feed = TagArticlesFeed()

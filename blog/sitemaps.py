@@ -5,6 +5,8 @@ from __future__ import annotations
 from datetime import datetime
 
 from django.contrib.sitemaps import Sitemap
+from django.contrib.sitemaps.views import sitemap
+from django.http import HttpRequest, HttpResponse
 from django.urls import reverse
 
 from blog import selectors
@@ -45,4 +47,5 @@ class HomeSitemap(Sitemap):
         return reverse(item)
 
 
-SITEMAPS = {"home": HomeSitemap, "articles": ArticleSitemap}
+def sitemap_xml(request: HttpRequest) -> HttpResponse:
+    return sitemap(request, sitemaps={"home": HomeSitemap, "articles": ArticleSitemap})

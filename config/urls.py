@@ -1,12 +1,12 @@
 from django.urls import include, path
 
-from analytics.views import page_view_collect
-from config import views
+from common.lazy_views import LazyView
 
 urlpatterns = [
-    path("healthz", views.healthz, name="healthz"),
-    path("collect", page_view_collect, name="collect"),  # page views from static/js/beacon.js
-    path("api/openapi.json", views.openapi, name="openapi"),
+    path("healthz", LazyView("config.views.healthz"), name="healthz"),
+    # Page views from static/js/beacon.js.
+    path("collect", LazyView("analytics.views.page_view_collect"), name="collect"),
+    path("api/openapi.json", LazyView("config.views.openapi"), name="openapi"),
     path("accounts/", include("accounts.urls")),
     path("images/", include("uploads.urls")),
     path("analytics/", include("analytics.urls")),

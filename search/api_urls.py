@@ -1,7 +1,7 @@
 from django.urls import path
 
-from search import views
+from common.lazy_views import LazyView
 
 app_name = "search-api"
 
-urlpatterns = [path("search", views.search_api, name="search")]
+urlpatterns = [path("search", LazyView("search.views.search_api"), name="search")]

@@ -1,7 +1,7 @@
 from django.urls import path
 
-from search import views
+from common.lazy_views import LazyView
 
 app_name = "search"
 
-urlpatterns = [path("", views.search_page, name="page")]
+urlpatterns = [path("", LazyView("search.views.search_page"), name="page")]

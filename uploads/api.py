@@ -11,6 +11,7 @@ from django.http import HttpRequest, HttpResponse, JsonResponse
 
 from accounts.decorators import api_identity_required
 from cloud.resources import GROUP_AUTHORS
+from common.api import api_view
 from uploads import selectors, services
 from uploads.domain import IMAGE_ID_PATTERN, ImageNotFound
 
@@ -40,14 +41,14 @@ def images_create(request: HttpRequest) -> JsonResponse:
 
 def images_list(request: HttpRequest) -> JsonResponse:
     identity = api_identity_required(request, group=GROUP_AUTHORS)
-    images = selectors.image_list_of(owner_id=identity.user_id)
-    return JsonResponse({"images": [selectors.image_as_json(image) for image in images]})
+    owned = selectors.image_list_of(owner_id=identity.user_id)
+    return JsonResponse({"images": [selectors.image_as_json(each) for each in owned]})
 
 
 def image_detail(request: HttpRequest, image_id: str) -> JsonResponse:
     identity = api_identity_required(request, group=GROUP_AUTHORS)
-    image = selectors.image_get_of(image_id=_image_id(image_id), owner_id=identity.user_id)
-    response = JsonResponse(selectors.image_as_json(image))
+    found = selectors.image_get_of(image_id=_image_id(image_id), owner_id=identity.user_id)
+    response = JsonResponse(selectors.image_as_json(found))
     response["Cache-Control"] = "no-store"  # the status changes while the page polls
     return response
 
@@ -59,13 +60,20 @@ def image_focal_point(request: HttpRequest, image_id: str) -> JsonResponse:
     from uploads.schemas import FocalPoint, focal_point_problem
 
     point = request_body(request, FocalPoint, problem=focal_point_problem)
-    image = services.image_focal_point_set(
+    moved = services.image_focal_point_set(
         image_id=_image_id(image_id), owner_id=identity.user_id, x=point.x, y=point.y
     )
-    return JsonResponse(selectors.image_as_json(image))
+    return JsonResponse(selectors.image_as_json(moved))
 
 
 def image_delete(request: HttpRequest, image_id: str) -> HttpResponse:
     identity = api_identity_required(request, group=GROUP_AUTHORS)
     services.image_delete(image_id=_image_id(image_id), owner_id=identity.user_id)
     return HttpResponse(status=204)
+
+
+# Not csrf_exempt: a valid Bearer token skips CSRF (accounts.middleware; an invalid one is a 401),
+# a cookie request needs the token.
+images = api_view({"GET": images_list, "POST": images_create})
+image = api_view({"GET": image_detail, "DELETE": image_delete})
+focal_point = api_view({"PUT": image_focal_point})

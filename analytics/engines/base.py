@@ -14,6 +14,7 @@ from datetime import date, datetime
 from decimal import Decimal
 from typing import Any, Literal, Protocol
 
+from analytics.engines import ENGINES
 from analytics.reports.parameters import DateRange
 from common.errors import UserError
 
@@ -137,9 +138,6 @@ class Engine(Protocol):
     def run_get(self, run_id: str) -> Run:
         """Return the run's current state; raise ``RunNotFound`` for an unknown id."""
         ...
-
-
-ENGINES = ("duckdb", "athena")
 
 
 @functools.cache
