@@ -6,10 +6,8 @@ from collections.abc import Callable
 
 from django.http import HttpRequest, HttpResponse
 
-from accounts.access import identity_current
 from accounts.errors import TokenInvalid
 from accounts.identity import Identity
-from accounts.services import identity_from_access_token
 from accounts.sessions import session_identity_load
 from common.api import error_response
 from common.errors import Unauthorized
@@ -39,6 +37,10 @@ class IdentityMiddleware:
         identity: Identity | None = None
         token = bearer_token(request)
         if token is not None:
+            # Imported by the requests that need them: an anonymous visitor's cold start skips
+            # Cognito's client code and the token verifier.
+            from accounts.services import identity_from_access_token
+
             try:
                 identity = identity_from_access_token(token)
             except TokenInvalid as error:
@@ -50,6 +52,10 @@ class IdentityMiddleware:
             request._dont_enforce_csrf_checks = True  # type: ignore[attr-defined]
         else:
             identity = session_identity_load(request.session)
-        # An admin's latest decision (groups, disabled) applies from the next request on.
-        request.identity = identity_current(identity)  # type: ignore[attr-defined]
+        if identity is not None:
+            from accounts.access import identity_current
+
+            # An admin's latest decision (groups, disabled) applies from the next request on.
+            identity = identity_current(identity)
+        request.identity = identity  # type: ignore[attr-defined]
         return self.get_response(request)

@@ -202,7 +202,9 @@ def timestamp(moment: datetime) -> str:
 
 
 def parse_timestamp(value: str) -> datetime:
-    return datetime.strptime(value, "%Y-%m-%dT%H:%M:%S.%fZ").replace(tzinfo=UTC)
+    """Read a ``timestamp`` back (``fromisoformat`` reads the trailing Z as UTC; ``strptime`` would
+    import its regular expressions on a cold start and take ten times as long per item)."""
+    return datetime.fromisoformat(value)
 
 
 def validate_title(value: object) -> tuple[str | None, str | None]:
