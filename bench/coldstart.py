@@ -4,8 +4,9 @@ Compared, in the same run, with a bare Django project with one view behind the s
 (goal: <= 1.2x, issue 10), and with the same project whose view builds a plain boto3 client and
 Queries the 20 items of the home page: what any DynamoDB-backed page pays, which the bare project
 does not. The machine's noise is large (the same import of Zappa's handler varies by a third), so
-the ratio is given three ways: of the medians, of the fastest runs, and the median of the pairs. Then a cProfile of the first call and ``-X importtime`` show where the
-blog's extra time goes; the imports are those the bare project does not make, since both pay for
+the ratio is given three ways: of the medians, of the fastest runs, and the median of the pairs.
+Then a cProfile of the first call and ``-X importtime`` show where the blog's extra time goes; the
+imports are those the bare project does not make, since both pay for
 Zappa's handler (boto3, werkzeug) and Django's own import of its ORM (django.http.response ->
 django.core.serializers -> django.db.models -> difflib).
 
