@@ -6,9 +6,9 @@ Queries the 20 items of the home page: what any DynamoDB-backed page pays, which
 does not. The machine's noise is large (the same import of Zappa's handler varies by a third), so
 the ratio is given three ways: of the medians, of the fastest runs, and the median of the pairs.
 Then a cProfile of the first call and ``-X importtime`` show where the blog's extra time goes; the
-imports are those the bare project does not make, since both pay for
-Zappa's handler (boto3, werkzeug) and Django's own import of its ORM (django.http.response ->
-django.core.serializers -> django.db.models -> difflib).
+imports are those the bare project does not make, since both pay for Zappa's handler (boto3,
+werkzeug) and Django's own import of its ORM (django.http.response -> django.core.serializers ->
+django.db.models -> difflib).
 
 Both run as the Lambda package ships them (tools/package_build.py): a first, unmeasured start of
 each writes the project's bytecode, where a developer's environment may not (``PYTHONDONTWRITEBYTECODE``),
@@ -35,6 +35,12 @@ from bench.stats import median_ms
 ROOT = Path(__file__).resolve().parents[1]
 RUNS = 21
 GOAL = 1.2  # issue 10: the blog's cold start at most 1.2x the bare project's
+# name: (settings module, the URLconf a start of it must load)
+PROJECTS = {
+    "blog": ("config.settings", "config.urls"),
+    "bare": ("bench.bare_django.settings", "bench.bare_django.urls"),
+    "bare+db": ("bench.bare_django.dynamodb_settings", "bench.bare_django.dynamodb_urls"),
+}
 
 CHILD = """
 import json, sys, time
@@ -138,11 +144,7 @@ def import_breakdown(
 def main() -> None:
     with blog_stack(prefix="bench-cold"):
         articles_published(20)  # a full home page
-        projects = {
-            "blog": settings_dir("config.settings"),
-            "bare": settings_dir("bench.bare_django.settings"),
-            "bare+db": settings_dir("bench.bare_django.dynamodb_settings"),
-        }
+        projects = {name: settings_dir(settings) for name, (settings, _) in PROJECTS.items()}
         samples: dict[str, list[float]] = {name: [] for name in projects}
         phases: dict[str, list[dict]] = {name: [] for name in projects}
         for folder in projects.values():
@@ -153,9 +155,7 @@ def main() -> None:
                 samples[name].append(elapsed)
                 phases[name].append(result)
         urlconfs = {name: {p["urlconf"] for p in runs} for name, runs in phases.items()}
-        expected = {"blog": {"config.urls"}, "bare": {"bench.bare_django.urls"}}
-        expected["bare+db"] = {"bench.bare_django.dynamodb_urls"}
-        if urlconfs != expected:
+        if urlconfs != {name: {urlconf} for name, (_, urlconf) in PROJECTS.items()}:
             raise SystemExit(f"the cold starts did not load the projects they should: {urlconfs}")
         medians = {name: median_ms(values) for name, values in samples.items()}
         print(f"fresh process -> first home-page response through zappa.handler, median of {RUNS}:")

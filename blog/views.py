@@ -85,9 +85,11 @@ def _entries(articles: list[Article]) -> list[dict[str, Any]]:
     """Return the list's entries; the first cover is eager, those below it lazy."""
     reading.article_slugs_remember(articles)
     entries: list[dict[str, Any]] = []
+    eager = True
     for article in articles:
-        first = not any(entry["cover"] for entry in entries)
-        entries.append({"article": article, "cover": _cover(article, eager=first, sizes=ENTRY_COVER_SIZES)})
+        cover = _cover(article, eager=eager, sizes=ENTRY_COVER_SIZES)
+        eager = eager and not cover
+        entries.append({"article": article, "cover": cover})
     return entries
 
 

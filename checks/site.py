@@ -87,19 +87,15 @@ def served_blog(*, own_stack: bool = True) -> Iterator[dict[str, str]]:
         yield from _serve(index=True)
 
 
-def _stream_drain() -> int:
+def _stream_drain() -> None:
     """Hand the table's stream to the stream handler, as ``make run``'s runner does, until it is
-    read to the end (the search index then finds the demo articles); return the records handled."""
+    read to the end (the search index then finds the demo articles)."""
     import tempfile
 
     from cloud.local.stream_runner import StreamRunner
 
     with tempfile.TemporaryDirectory() as scratch:
-        runner = StreamRunner(checkpoint_path=Path(scratch) / "checkpoint.json", batching_window=0)
-        handled = 0
-        while (batch := runner.poll_once()) > 0:
-            handled += batch
-    return handled
+        StreamRunner(checkpoint_path=Path(scratch) / "checkpoint.json", batching_window=0).drain()
 
 
 def _serve(*, index: bool) -> Iterator[dict[str, str]]:
@@ -239,7 +235,8 @@ LIGHTHOUSE_ATTEMPTS = 2  # Lighthouse sometimes loses the trace (NO_NAVSTART) an
 
 def _lighthouse(url: str, out: Path) -> dict[str, Any]:
     """Run Lighthouse once on ``url``, again if it says its run went wrong; return its report."""
-    for attempt in range(1, LIGHTHOUSE_ATTEMPTS + 1):
+    problem = ""
+    for _ in range(LIGHTHOUSE_ATTEMPTS):
         out.unlink(missing_ok=True)  # never read an earlier run's report
         answer = subprocess.run(  # noqa: S603 - the installed Lighthouse on our own URLs
             [
@@ -259,11 +256,8 @@ def _lighthouse(url: str, out: Path) -> dict[str, Any]:
         data: dict[str, Any] = json.loads(out.read_text()) if out.exists() else {}
         if answer.returncode == 0 and not data.get("runtimeError"):
             return data
-        if attempt == LIGHTHOUSE_ATTEMPTS:
-            raise RuntimeError(
-                f"Lighthouse failed on {url}: {data.get('runtimeError') or answer.stderr[-2000:]}"
-            )
-    raise AssertionError("unreachable")
+        problem = str(data.get("runtimeError") or answer.stderr[-2000:])
+    raise RuntimeError(f"Lighthouse failed on {url} {LIGHTHOUSE_ATTEMPTS} times: {problem}")
 
 
 def lighthouse_check(pages: dict[str, str], report: Report, *, workdir: Path) -> None:

@@ -275,6 +275,13 @@ class StreamRunner:
                 handled += len(batch)
         return handled
 
+    def drain(self) -> int:
+        """Poll until a poll handles nothing (the stream read to its end); return the records handled."""
+        total = 0
+        while handled := self.poll_once():
+            total += handled
+        return total
+
     def _read_batch(self, shard: Shard) -> list[dict[str, Any]]:
         batch: list[dict[str, Any]] = []
         deadline: float | None = None

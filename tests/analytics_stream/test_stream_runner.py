@@ -33,13 +33,6 @@ def runner(table: str, lake: Lake, tmp_path: Path, **options: Any) -> StreamRunn
     )
 
 
-def drain(stream_runner: StreamRunner) -> int:
-    total = 0
-    while handled := stream_runner.poll_once():
-        total += handled
-    return total
-
-
 def new_image(images: ImageRepository) -> str:
     now = datetime.now(UTC).isoformat()
     image_id = uuid.uuid4().hex
@@ -109,13 +102,13 @@ def test_app_writes_of_every_kind_reach_the_lake_in_one_pass(
 def test_a_restart_neither_loses_nor_repeats(app: App, table: str, lake: Lake, tmp_path: Path) -> None:
     first = app.publish()
     app.like(first, visitor="v1")
-    assert drain(runner(table, lake, tmp_path)) > 0
+    assert runner(table, lake, tmp_path).drain() > 0
     second = app.publish(title="Another one")
     app.like(second, visitor="v1")
 
     restarted = runner(table, lake, tmp_path)  # a new process: only the checkpoint file survives
-    assert drain(restarted) > 0
-    assert drain(runner(table, lake, tmp_path)) == 0
+    assert restarted.drain() > 0
+    assert runner(table, lake, tmp_path).drain() == 0
 
     # Several objects written within a second: their order in the bucket is not the stream's.
     assert sorted((e["event_type"], e["article_id"]) for e in lake.events()) == sorted(
@@ -137,7 +130,7 @@ def test_a_checkpoint_past_the_end_of_a_shorter_stream_starts_at_its_end(
     """What a replay that produced fewer records would look like: positions that will not be refilled."""
     old = app.publish()
     first = runner(table, lake, tmp_path)
-    drain(first)
+    first.drain()
     checkpoint = json.loads((tmp_path / "checkpoint.json").read_text())
     for shard in checkpoint["tables"][table].values():
         shard["sequence"] = str(int(shard["sequence"]) + 1000)
@@ -146,19 +139,19 @@ def test_a_checkpoint_past_the_end_of_a_shorter_stream_starts_at_its_end(
     restarted = runner(table, lake, tmp_path)
     restarted.poll_once()  # opens its iterator at the end
     new = app.publish(title="After the restart")
-    drain(restarted)
+    restarted.drain()
     assert sorted(e["article_id"] for e in lake.events()) == sorted([old.id, new.id])
 
 
 def test_a_changed_history_resumes_by_position(app: App, table: str, lake: Lake, tmp_path: Path) -> None:
     app.publish()
-    drain(runner(table, lake, tmp_path))
+    runner(table, lake, tmp_path).drain()
     checkpoint = json.loads((tmp_path / "checkpoint.json").read_text())
     for shard in checkpoint["tables"][table].values():
         shard["fingerprint"] = "another record"
     (tmp_path / "checkpoint.json").write_text(json.dumps(checkpoint))
     later = app.publish(title="Later")
-    drain(runner(table, lake, tmp_path))
+    runner(table, lake, tmp_path).drain()
     assert [e["article_id"] for e in lake.events()].count(later.id) == 1
     assert len(lake.events()) == 2
 
@@ -196,8 +189,8 @@ def test_a_record_that_keeps_failing_is_retried_then_described_in_the_dlq(
     stream_runner = runner(
         table, lake, tmp_path, handler=handler, dlq_queue=f"{table}-dlq", max_retry_attempts=2
     )
-    assert drain(stream_runner) > 0
-    assert drain(stream_runner) == 0  # moved on
+    assert stream_runner.drain() > 0
+    assert stream_runner.drain() == 0  # moved on
 
     first, *retries = calls
     assert len(retries) == 2
@@ -227,7 +220,7 @@ def test_a_handler_that_fails_once_delivers_on_the_retry(
             raise RuntimeError("cold start went wrong")
         return real(event, context)
 
-    drain(runner(table, lake, tmp_path, handler=handler))
+    runner(table, lake, tmp_path, handler=handler).drain()
     assert len(attempts) == 2
     assert [e["article_id"] for e in lake.events()] == [article.id]
 
