@@ -27,10 +27,11 @@ from botocore.loaders import JSONFileLoader, Loader, instance_cache
 
 BOTOCORE_DATA = Loader.BUILTIN_DATA_PATH  # botocore/data, where its own files live
 ROOT = Path(__file__).resolve().parents[1]
-# One folder per botocore release and Python version: the data and marshal's format both change.
+# One folder per botocore release, Python version (the data and marshal's format both change) and
+# version of what this module keeps (2: endpoints.json trimmed, see ENDPOINT_PREFIXES).
 CACHE = (
     Path(os.environ.get("BOTOCORE_DATA_CACHE") or ROOT / ".botocore-data")
-    / f"botocore-{botocore.__version__}-py{sys.version_info.major}{sys.version_info.minor}"
+    / f"botocore-{botocore.__version__}-py{sys.version_info.major}{sys.version_info.minor}-2"
 )
 OPENERS = ((".json", open), (".json.gz", gzip.open))  # botocore's own two forms
 # The services the app calls in production: ``preparse`` fills the package's folder for their clients.
@@ -38,14 +39,35 @@ SERVICES = ("dynamodb", "s3", "sqs", "firehose", "glue", "athena", "cognito-idp"
 # botocore's data the package keeps (the rest, ~430 services and 16 MB zipped, is dropped): our clients'
 # and STS, which botocore's credential providers build for an assumed role or a web identity.
 PACKAGED_SERVICES = (*SERVICES, "sts")
+# endpoints.json, which every botocore session reads whole for its endpoint resolver, is kept for the
+# services this repository builds clients for (named by endpoint prefix, as the file names them):
+# 1.25 MB and ~13 ms to load even pre-parsed, down to ~30 KB. A service left out resolves from its
+# partition's defaults, as a service newer than botocore's file does; tests/cloud/test_botocore_data.py
+# checks that every client the code builds resolves as with the whole file.
+ENDPOINT_PREFIXES = frozenset(
+    {
+        *("dynamodb", "s3", "sqs", "firehose", "glue", "athena", "cognito-idp", "ssm", "monitoring", "sts"),
+        *("streams.dynamodb", "apigateway", "cloudformation", "lambda"),  # the local and deploy tools'
+    }
+)
+
+
+def endpoints_trimmed(endpoints: dict[str, Any]) -> dict[str, Any]:
+    """Return botocore's endpoints data with each partition's services cut to ENDPOINT_PREFIXES."""
+    partitions = [
+        {**partition, "services": {k: v for k, v in partition["services"].items() if k in ENDPOINT_PREFIXES}}
+        for partition in endpoints["partitions"]
+    ]
+    return {**endpoints, "partitions": partitions}
 
 
 class PreparsedFiles(JSONFileLoader):
     """botocore's JSON file loader, keeping botocore's own data files as marshal data in ``folder``.
 
     marshal loads the same data in about a fifth of the time of ``json.loads`` with botocore's
-    OrderedDict hook (plain dicts keep their order too). Files from elsewhere (``~/.aws/models``) are
-    read as botocore reads them. A folder that cannot be written is only read.
+    OrderedDict hook (plain dicts keep their order too); endpoints.json is kept trimmed
+    (``endpoints_trimmed``). Files from elsewhere (``~/.aws/models``) are read as botocore reads them.
+    A folder that cannot be written is only read.
     """
 
     def __init__(self, folder: Path = CACHE) -> None:
@@ -54,7 +76,8 @@ class PreparsedFiles(JSONFileLoader):
     def load_file(self, file_path: str) -> Any:
         if not file_path.startswith(BOTOCORE_DATA + os.sep):
             return super().load_file(file_path)
-        cached = self.folder / f"{file_path[len(BOTOCORE_DATA) + 1 :]}.marshal"
+        name = file_path[len(BOTOCORE_DATA) + 1 :]
+        cached = self.folder / f"{name}.marshal"
         try:
             # Written only by _keep below, inside the project or the read-only package: data we made.
             return marshal.loads(cached.read_bytes())  # noqa: S302
@@ -66,6 +89,8 @@ class PreparsedFiles(JSONFileLoader):
                     data = json.loads(source.read())
             except FileNotFoundError:
                 continue
+            if name == "endpoints":
+                data = endpoints_trimmed(data)
             self._keep(cached, data)
             return data
         return None

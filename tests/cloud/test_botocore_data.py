@@ -3,18 +3,22 @@
 from __future__ import annotations
 
 import json
+import re
 from pathlib import Path
 from unittest import mock
 
+import botocore.session
 import pytest
-from botocore.exceptions import UnknownServiceError
+from botocore.exceptions import BotoCoreError, UnknownServiceError
 from botocore.loaders import Loader
+from botocore.regions import EndpointResolver
 
 from cloud import botocore_data
 from cloud.botocore_data import BOTOCORE_DATA, PreparsedFiles, ServiceLoader
 
 SERVICES = (*botocore_data.SERVICES, "dynamodbstreams")  # the app's, and the local stream runner's
 MODEL_TYPES = ("service-2", "endpoint-rule-set-1", "paginators-1")
+ROOT = Path(__file__).resolve().parents[2]
 
 
 @pytest.fixture
@@ -33,11 +37,62 @@ def test_service_loader_loads_what_botocore_loads(service: str, model_type: str,
     assert preparsed == expected
 
 
-@pytest.mark.parametrize("name", ["endpoints", "partitions", "_retry", "sdk-default-configuration"])
+@pytest.mark.parametrize("name", ["partitions", "_retry", "sdk-default-configuration"])
 def test_botocores_other_data_files_load_as_botocore_loads_them(name: str, tmp_path: Path) -> None:
     first = ServiceLoader(PreparsedFiles(tmp_path)).load_data(name)
     assert (tmp_path / f"{name}.marshal").is_file()
     assert first == ServiceLoader(PreparsedFiles(tmp_path)).load_data(name) == Loader().load_data(name)
+
+
+def _every_service_the_repository_builds_a_client_for() -> set[str]:
+    literal = re.compile(r"""\bclient\(\s*["']([a-z0-9-]+)["']""")
+    skipped = ("node_modules", "tests")  # and hidden folders: the virtualenvs
+    return {
+        match
+        for path in ROOT.rglob("*.py")
+        if not any(part.startswith(".") or part in skipped for part in path.relative_to(ROOT).parts)
+        for match in literal.findall(path.read_text())
+    }
+
+
+def test_endpoints_are_kept_for_every_service_the_repository_builds_a_client_for() -> None:
+    services = _every_service_the_repository_builds_a_client_for()
+    assert {"dynamodb", "s3", "cloudformation", "dynamodbstreams"} <= services  # the scan found them
+    session = botocore.session.get_session()
+    prefixes = {session.get_service_model(service).endpoint_prefix for service in services}
+    assert prefixes <= botocore_data.ENDPOINT_PREFIXES, prefixes - botocore_data.ENDPOINT_PREFIXES
+
+
+def _resolved(resolver: EndpointResolver, prefix: str, region: str, partition: str, variant: str) -> object:
+    """The endpoint ``resolver`` constructs, or the error it raises (not every variant exists)."""
+    try:
+        return resolver.construct_endpoint(
+            prefix,
+            region,
+            partition,
+            use_fips_endpoint=variant == "fips",
+            use_dualstack_endpoint=variant == "dualstack",
+        )
+    except BotoCoreError as error:
+        return repr(error)
+
+
+def test_trimmed_endpoints_resolve_every_kept_service_as_the_whole_file_does(tmp_path: Path) -> None:
+    whole = Loader().load_data("endpoints")
+    trimmed = ServiceLoader(PreparsedFiles(tmp_path)).load_data("endpoints")
+    assert len(json.dumps(trimmed)) < len(json.dumps(whole)) / 10
+    ours, botocores = EndpointResolver(trimmed), EndpointResolver(whole)
+    for partition in whole["partitions"]:
+        name = partition["partition"]
+        for prefix in sorted(botocore_data.ENDPOINT_PREFIXES):
+            listed = partition["services"].get(prefix, {}).get("endpoints", {})
+            # Every region, those the service lists, and one only the partition's pattern matches.
+            for region in sorted({*partition["regions"], *listed, "no-such-region-1"}):
+                for variant in ("", "fips", "dualstack"):
+                    args = (prefix, region, name, variant)
+                    assert _resolved(ours, *args) == _resolved(botocores, *args), args
+            available = ours.get_available_endpoints(prefix, name)
+            assert available == botocores.get_available_endpoints(prefix, name)
 
 
 def test_preparsed_files_are_read_instead_of_the_json(tmp_path: Path) -> None:
