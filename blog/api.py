@@ -19,7 +19,7 @@ from django.urls import reverse
 from accounts.decorators import api_identity_required
 from accounts.identity import request_identity
 from accounts.middleware import client_address
-from blog import selectors, services
+from blog import bodies, selectors, services
 from blog.domain import (
     STATUS_DRAFT,
     STATUS_PUBLISHED,
@@ -74,7 +74,7 @@ def _article(article: Article, *, status: int = 200) -> JsonResponse:
     from common.schema import answer
 
     summary = msgspec.structs.asdict(article_summary(article))
-    body_html = selectors.article_body_html(body=article.body, author_id=article.author_id)
+    body_html = bodies.article_body_html(body=article.body, author_id=article.author_id)
     return answer(schemas.Article(**summary, body=article.body, body_html=body_html), status=status)
 
 

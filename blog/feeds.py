@@ -22,7 +22,7 @@ from django.http import Http404, HttpRequest
 from django.urls import reverse
 from django.utils.feedgenerator import Atom1Feed
 
-from blog import reading, selectors
+from blog import bodies, selectors
 from blog.domain import Article
 from blog.repository import ArticleRepository
 
@@ -111,7 +111,7 @@ class LatestArticlesFeed(Feed):
             if article is None:
                 continue  # deleted since the list was cached
             url = urljoin(obj.base_url, reverse("blog:article", args=[article.slug]))
-            rendered = reading.article_body_rendered(article=article)
+            rendered = bodies.article_body_rendered(article=article)
             entries.append(
                 FeedEntry(article=article, content_html=xml_safe(html_absolute(rendered.html, base_url=url)))
             )

@@ -1,4 +1,4 @@
-"""What a reader sees of one article: found in one request, its body rendered once per edit.
+"""Finding the article a reader opens, in one request (its body: blog.bodies).
 
 The article page needs the article and whether this visitor likes it. Both sit in the article's
 item collection, so one BatchGetItem reads them together once the article's id is known. The id
@@ -13,17 +13,13 @@ from __future__ import annotations
 import time
 from collections.abc import Iterable
 
-from django.conf import settings
 from django.core.cache import cache
 
 from accounts.identity import Identity
-from blog import markdown
-from blog.domain import ARTICLE_ID_PATTERN, Article, ArticleNotFound, timestamp
+from blog.domain import ARTICLE_ID_PATTERN, Article, ArticleNotFound
 from blog.repository import ArticleRepository
-from blog.selectors import BODY_IMAGE_SIZES, SLUG_MAX_LOOKUP_CHARS
-from uploads import pictures
+from blog.selectors import SLUG_MAX_LOOKUP_CHARS
 
-TAG_LIST_SIZE = 30  # the home page's list: the most used tags
 SLUG_CACHE_SECONDS = 24 * 60 * 60  # slugs never move; a day bounds the memory of deleted ones
 
 
@@ -64,39 +60,3 @@ def article_page_get(
         raise ArticleNotFound()
     article_slugs_remember([article])
     return article, liked
-
-
-def article_body_rendered(*, article: Article) -> markdown.RenderedArticle:
-    """Return the article's body as sanitised HTML with its headings and word count.
-
-    Rendering (Markdown, sanitising, highlighting) is kept in process memory per version of the
-    article for the latest-articles cache period, so a popular article is rendered once per
-    Lambda instance rather than per reader. Its ``image:`` pictures, when they are the author's
-    ready images, are rendered by uploads/ (anyone else's id is dropped).
-    """
-    key = f"blog:rendered:{article.id}:{timestamp(article.updated_at)}"
-    rendered = cache.get(key)
-    if isinstance(rendered, markdown.RenderedArticle):
-        return rendered
-
-    def picture(image_id: str, alt: str) -> str | None:
-        if not pictures.is_ready_image_of(image_id, owner_id=article.author_id):
-            return None
-        return pictures.picture_html(image_id, alt=alt, sizes=BODY_IMAGE_SIZES)
-
-    rendered = markdown.render_article(article.body, picture=picture)
-    cache.set(key, rendered, timeout=settings.LATEST_CACHE_SECONDS)
-    return rendered
-
-
-def tags_in_use() -> list[tuple[str, int]]:
-    """Return the most used tags with their counts, kept in process memory for the latest-articles
-    cache period (one Query on the counts partition per period, not per home page)."""
-    cached = cache.get("blog:tags-in-use")
-    if isinstance(cached, list):
-        return cached
-    from blog import selectors
-
-    tags = selectors.tag_list_counts()[:TAG_LIST_SIZE]
-    cache.set("blog:tags-in-use", tags, timeout=settings.LATEST_CACHE_SECONDS)
-    return tags

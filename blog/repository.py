@@ -554,35 +554,21 @@ class ArticleRepository:
         items, last = self._query_page(**query)
         return [article_from_item(item) for item in items], last
 
-    def list_latest(self, *, limit: int, start: Item | None, now: float) -> tuple[list[Article], Item | None]:
+    def list_latest(
+        self, *, limit: int, start: Item | None, now: float, due_by: float | None = None
+    ) -> tuple[list[Article], Item | None]:
         """Return up to ``limit`` published, unexpired articles whose time has come, newest first,
-        and the key to continue from (drafts are not in the index; scheduled ones sort above now)."""
+        and the key to continue from (drafts are not in the index; scheduled ones sort above now).
+        With ``due_by``, the scheduled articles due by then come first."""
         return self._articles_page(
             index=GSI_LATEST,
             key_condition="#lpk = :partition AND #lsk <= :upto",
             key_names={"#lpk": GSI_LATEST_PK, "#lsk": GSI_LATEST_SK},
-            values={":partition": _s(LATEST_PARTITION), ":upto": _s(upper_bound(now))},
+            values={":partition": _s(LATEST_PARTITION), ":upto": _s(upper_bound(now if due_by is None else due_by))},
             limit=limit,
             start=start,
             now=now,
         )
-
-    def next_publication(self, *, now: float) -> float | None:
-        """Return when the next scheduled article goes public (epoch seconds), or None."""
-        answer = self.client.query(
-            TableName=self.table,
-            IndexName=GSI_LATEST,
-            KeyConditionExpression="#lpk = :partition AND #lsk > :upto",
-            ExpressionAttributeNames={"#lpk": GSI_LATEST_PK, "#lsk": GSI_LATEST_SK},
-            ExpressionAttributeValues={":partition": _s(LATEST_PARTITION), ":upto": _s(upper_bound(now))},
-            ProjectionExpression="#lsk",
-            ScanIndexForward=True,
-            Limit=1,
-        )
-        items = answer.get("Items", [])
-        if not items:
-            return None
-        return parse_timestamp(str(items[0][GSI_LATEST_SK]["S"]).split("#")[0]).timestamp()
 
     def list_by_author(
         self, *, author_id: str, limit: int, start: Item | None, now: float

@@ -12,13 +12,16 @@ import time
 from collections.abc import Callable
 from dataclasses import replace
 
+from django.conf import settings
+from django.core.cache import cache
+
 from accounts.identity import Identity
-from blog import markdown
 from blog.cache import latest_cache_get, latest_cache_set
 from blog.cursors import cursor_decode, cursor_encode
 from blog.domain import (
     ARTICLE_ID_PATTERN,
     PAGE_SIZE,
+    STATUS_SCHEDULED,
     USER_ID_PATTERN,
     Article,
     ArticleNotFound,
@@ -34,27 +37,36 @@ from blog.repository import (
     LikeRepository,
 )
 from cloud.resources import GSI_LATEST_PK, GSI_OWNER_PK, LATEST_PARTITION, PK, owner_partition, tag_partition
-from uploads import pictures
-from uploads.references import IMAGE_SCHEME
 
 # Expired articles are filtered after DynamoDB's Limit, so a page can come back short; top it up
 # with further queries, but only a few (usually one query per page: expiry is rare per page).
 MAX_QUERIES_PER_PAGE = 4
 SLUG_MAX_LOOKUP_CHARS = 120
-BODY_IMAGE_SIZES = "(max-width: 46rem) 100vw, 46rem"  # the article column of site.css
+TAGS_IN_USE_SIZE = 30  # the home page's list: the most used tags
 
 Fetch = Callable[..., tuple[list[Article], Item | None]]  # (limit=, start=) -> (articles, last key)
 
 
-def _collect(fetch: Fetch, *, start: Item | None, limit: int) -> ArticlePage:
-    articles: list[Article] = []
+def _collect(fetch: Fetch, *, start: Item | None, limit: int, now: float | None = None) -> ArticlePage:
+    """Return up to ``limit`` articles from ``fetch``'s pages, and the cursor after the last one read.
+
+    With ``now``, only public articles are kept (and counted); ``fresh_until`` is when the first
+    scheduled one read goes public (only the latest page reads any, see article_list_latest).
+    """
+    kept: list[Article] = []
+    due: list[float] = []
     last: Item | None = start
     for _ in range(MAX_QUERIES_PER_PAGE):
-        found, last = fetch(limit=limit - len(articles), start=last)
-        articles.extend(found)
-        if len(articles) >= limit or not last:
+        found, last = fetch(limit=limit - len(kept), start=last)
+        for article in found:
+            if now is None or article.is_public(now=now):
+                kept.append(article)
+            elif article.status_at(now=now) == STATUS_SCHEDULED:
+                due.append(article.published_at.timestamp())
+        if len(kept) >= limit or not last:
             break
-    return ArticlePage(articles=articles, next_cursor=cursor_encode(last) if last else None)
+    next_cursor = cursor_encode(last) if last else None
+    return ArticlePage(articles=kept, next_cursor=next_cursor, fresh_until=min(due, default=None))
 
 
 def _public(page: ArticlePage, *, now: float) -> ArticlePage:
@@ -75,14 +87,16 @@ def article_list_latest(
         else None
     )
     repository = repository or ArticleRepository()
+    # A scheduled article goes public with no write. The first page is cached for at most
+    # LATEST_CACHE_SECONDS, so it also reads the articles due within that time (they sort first)
+    # and is cached only until the first of them goes public (``fresh_until``).
+    due_by = now + settings.LATEST_CACHE_SECONDS if cursor is None else None
     page = _collect(
-        lambda *, limit, start: repository.list_latest(limit=limit, start=start, now=now),
+        lambda *, limit, start: repository.list_latest(limit=limit, start=start, now=now, due_by=due_by),
         start=start,
         limit=PAGE_SIZE,
+        now=now,
     )
-    # A scheduled article goes public with no write: the first page is cached only until then.
-    fresh_until = repository.next_publication(now=now) if cursor is None else None
-    page = replace(_public(page, now=now), fresh_until=fresh_until)
     latest_cache_set(cursor, page)
     return page
 
@@ -104,14 +118,14 @@ def article_list_by_author(
         else None
     )
     repository = repository or ArticleRepository()
-    page = _collect(
+    return _collect(
         lambda *, limit, start: repository.list_by_author(
             author_id=author_id, limit=limit, start=start, now=now
         ),
         start=start,
         limit=PAGE_SIZE,
+        now=now,
     )
-    return _public(page, now=now)
 
 
 def article_list_by_tag(
@@ -131,12 +145,12 @@ def article_list_by_tag(
     now = time.time() if now is None else now
     start = cursor_decode(cursor, names=TAG_KEY_NAMES, fixed={PK: tag_partition(tag)}) if cursor else None
     repository = repository or ArticleRepository()
-    page = _collect(
+    return _collect(
         lambda *, limit, start: repository.list_by_tag(tag=tag, limit=limit, start=start, now=now),
         start=start,
         limit=PAGE_SIZE,
+        now=now,
     )
-    return _public(page, now=now)
 
 
 def tag_list_counts(*, repository: ArticleRepository | None = None) -> list[tuple[str, int]]:
@@ -147,6 +161,17 @@ def tag_list_counts(*, repository: ArticleRepository | None = None) -> list[tupl
     """
     counts = (repository or ArticleRepository()).tag_counts()
     return sorted(counts.items(), key=lambda pair: (-pair[1], pair[0]))
+
+
+def tag_list_in_use() -> list[tuple[str, int]]:
+    """Return the most used tags with their counts, kept in process memory for the latest-articles
+    cache period (one Query on the counts partition per period, not per home page)."""
+    cached = cache.get("blog:tags-in-use")
+    if isinstance(cached, list):
+        return cached
+    tags = tag_list_counts()[:TAGS_IN_USE_SIZE]
+    cache.set("blog:tags-in-use", tags, timeout=settings.LATEST_CACHE_SECONDS)
+    return tags
 
 
 def article_list_mine(
@@ -218,37 +243,3 @@ def article_liked_by(
 def article_like_count(*, article_id: str, repository: LikeRepository | None = None) -> int:
     """Return the article's like count, read consistently."""
     return (repository or LikeRepository()).count(article_id=article_id)
-
-
-def article_body_html(*, body: str, author_id: str) -> str:
-    """Return the article body as sanitised HTML; its ``image:`` pictures, when they are the
-    author's ready images, are rendered by uploads/ (anyone else's id is dropped)."""
-
-    def picture(image_id: str, alt: str) -> str | None:
-        if not pictures.is_ready_image_of(image_id, owner_id=author_id):
-            return None
-        return pictures.picture_html(image_id, alt=alt, sizes=BODY_IMAGE_SIZES)
-
-    return markdown.render_markdown(body, picture=picture)
-
-
-def article_body_warnings(*, body: str, author_id: str) -> list[str]:
-    """Return a sentence for every picture or link in ``body`` that will not render on the page."""
-    warnings: list[str] = []
-    for kind, url in markdown.references(body):
-        if kind == "image":
-            if not url.startswith(IMAGE_SCHEME):
-                warnings.append(
-                    f"The image {url[:80]!r} is not shown: only your uploaded images are (image:ID)."
-                )
-                continue
-            image_id = url[len(IMAGE_SCHEME) :]
-            if not pictures.is_ready_image_of(image_id, owner_id=author_id):
-                warnings.append(
-                    f"The image {image_id[:64]!r} is not one of your ready images: it is not shown."
-                )
-        else:
-            scheme = url.split(":", 1)[0].lower() if ":" in url.split("/", 1)[0] else ""
-            if scheme and scheme not in markdown.URL_SCHEMES:
-                warnings.append(f"The link {url[:80]!r} will not be a link: only http, https and mailto are.")
-    return warnings

@@ -14,6 +14,7 @@ from django.test import Client
 
 from accounts.identity import Identity
 from blog import selectors, services
+from blog.cache import latest_cache_invalidate
 from blog.domain import (
     PAGE_SIZE,
     STATUS_DRAFT,
@@ -132,6 +133,28 @@ def test_scheduled_article_appears_at_its_time(publish: Publish, author: Identit
     assert article.id in _public_ids(tag=tag, now=after)
     assert article.id in _public_ids(author_id="author", now=after)
     assert selectors.article_get(article_id=article.id, now=after).id == article.id
+
+
+def test_the_latest_page_is_cached_until_an_article_due_within_the_cache_period_goes_public(
+    publish: Publish,
+) -> None:
+    for _ in range(PAGE_SIZE):
+        publish()
+    # Read as of ten days on, where no other test schedules anything.
+    base = datetime.now(UTC) + timedelta(days=10)
+    soon = publish(status="scheduled", publish_at=(base + timedelta(seconds=60)).isoformat())
+    later = publish(status="scheduled", publish_at=(base + timedelta(hours=1)).isoformat())
+    latest_cache_invalidate()
+    page = selectors.article_list_latest(now=base.timestamp())
+    # The page is full of public articles; the one due in a minute is read with them (its Query
+    # reaches the cache period) and bounds the cached copy; the one due in an hour is not read.
+    assert len(page.articles) == PAGE_SIZE
+    assert {soon.id, later.id}.isdisjoint(a.id for a in page.articles)
+    assert page.fresh_until == soon.published_at.timestamp()
+    assert selectors.article_list_latest(now=base.timestamp() + 30) == page  # from the cache
+    due = selectors.article_list_latest(now=soon.published_at.timestamp() + 1)
+    assert due.articles[0].id == soon.id
+    assert due.fresh_until is None
 
 
 def test_schedule_rules(publish: Publish, author: Identity) -> None:

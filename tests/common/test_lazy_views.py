@@ -34,6 +34,14 @@ NOT_NEEDED_BY_THE_HOME_PAGE = (
     "analytics.views",
     "analytics.api",
     "blog.api",
+    "blog.article_views",
+    "blog.editor_views",
+    "blog.bodies",  # an article's body: Markdown, its sanitiser and highlighter
+    "blog.markdown",
+    "markdown_it",
+    "nh3",
+    "blog.services",  # the write path
+    "blog.forms",
     "blog.feeds",
     "blog.sitemaps",
     "search.views",
