@@ -96,3 +96,27 @@ def test_only_plain_values_skip_the_generic_serializer() -> None:
     assert not moto_speed._wire_ready({"M": {"a": {"L": [{"B": "eA=="}]}}})
     assert not moto_speed._wire_ready({"BS": ["eA=="]})
     assert not moto_speed._wire_ready({"S": "x", "N": "1"})
+
+
+def test_what_moto_reads_once_answers_as_moto_reads_it_every_time(monkeypatch: pytest.MonkeyPatch) -> None:
+    from moto import backends
+    from moto.core import responses
+    from moto.dynamodb.responses import DynamoHandler
+    from moto.sqs.responses import SQSResponse
+
+    listing, names = list(backends.list_of_moto_modules()), responses.method_names_from_class
+    # Every patch install makes, undone when the test ends.
+    for owner, attribute in (
+        (backends, "list_of_moto_modules"),
+        (responses, "method_names_from_class"),
+        (Item, "project"),
+        (BaseJSONSerializer, "_serialize_type_structure"),
+    ):
+        monkeypatch.setattr(owner, attribute, getattr(owner, attribute))
+    moto_speed.install()
+    assert {"dynamodb", "s3", "sqs"} <= set(listing)
+    assert list(backends.list_of_moto_modules()) == listing
+    assert list(backends.list_of_moto_modules()) == listing  # read again: the same, not exhausted
+    assert "query" in names(DynamoHandler)
+    for handler in (DynamoHandler, SQSResponse):
+        assert responses.method_names_from_class(handler) == names(handler)
