@@ -281,8 +281,43 @@ EXCERPT_SKIPPED = {
 }
 
 
+# Where a flattened list starts, an item ends and a list ends (private-use characters, each run of
+# them becomes one punctuation mark in ``_punctuated``).
+LIST_START, ITEM_END, LIST_END = "\ue000", "\ue001", "\ue002"
+BLOCK_MARKS = {
+    "paragraph_close": "",
+    "bullet_list_open": LIST_START,
+    "ordered_list_open": LIST_START,
+    "list_item_close": ITEM_END,
+    "bullet_list_close": LIST_END,
+    "ordered_list_close": LIST_END,
+}
+MARKS = f"[{LIST_START}{ITEM_END}{LIST_END}]"
+
+
+def _mark(run: str) -> str:
+    """The punctuation for a run of list marks: a list ends with ".", an item with ";", and an
+    introduction before its list with ":"."""
+    if run.endswith(LIST_START) and LIST_END not in run:
+        return ":"
+    return "." if run.rstrip(LIST_START).endswith(LIST_END) else ";"
+
+
+def _punctuated(words: str) -> str:
+    """Turn each run of list marks in ``words`` into punctuation, unless the text before it already
+    ends with its own (or nothing comes before it)."""
+
+    def run(match: re.Match[str]) -> str:  # "\0" and the run's marks, then one space
+        return "\0" + re.sub(r"\s", "", match.group(1)) + " "
+
+    marked = re.sub(rf"\s*({MARKS}(?:\s*{MARKS})*)\s*", run, words)
+    marked = re.sub(rf"(^|(?<=[.!?;:,…]))\0{MARKS}+", "", marked)
+    return re.sub(rf"\0({MARKS}+)", lambda match: _mark(match.group(1)), marked).strip()
+
+
 def prose_text(text: str) -> str:
-    """Return the prose of the Markdown ``text`` (paragraphs, lists, quotes): no code, tables or headings."""
+    """Return the prose of the Markdown ``text`` (paragraphs, lists, quotes): no code, tables or
+    headings; list items end with ";" and a list with "." where their text has no punctuation."""
     parser = _parser()
     env: dict[str, Any] = {}
     tokens = parser.parse(text, env)
@@ -297,15 +332,15 @@ def prose_text(text: str) -> str:
             closing = EXCERPT_SKIPPED[token.type]
             continue
         kept.append(token)
-        if token.type in ("paragraph_close", "list_item_close"):
+        if token.type in BLOCK_MARKS:
             # A space between blocks, so the last word of one and the first of the next stay apart.
-            kept.append(_space_token(token))
+            kept.append(_space_token(token, BLOCK_MARKS[token.type]))
     markup = _sanitise(parser.renderer.render(kept, parser.options, env))
-    return " ".join(_words(markup))
+    return _punctuated(" ".join(_words(markup)))
 
 
-def _space_token(like: Token) -> Token:
-    return type(like)(type="html_block", tag="", nesting=0, content=" ")
+def _space_token(like: Token, marker: str) -> Token:
+    return type(like)(type="html_block", tag="", nesting=0, content=f"{marker} ")
 
 
 def excerpt(text: str, *, max_chars: int = EXCERPT_MAX_CHARS) -> str:

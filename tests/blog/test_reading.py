@@ -64,8 +64,17 @@ def test_excerpts_leave_out_code_tables_and_headings() -> None:
         "## Setting up\n\nFirst install it.\n\n```bash\npip install thing\n```\n\n"
         "| a | b |\n|---|---|\n| 1 | 2 |\n\n- one point\n- another point\n\nThen run it."
     )
-    assert excerpt(body) == "First install it. one point another point Then run it."
+    assert excerpt(body) == "First install it. one point; another point. Then run it."
     assert excerpt("```\nonly code\n```") == "only code"  # nothing else to show
+
+
+def test_excerpts_punctuate_the_lists_they_flatten() -> None:
+    # Items end with ";", a list with ".", an introduction with ":" (nested lists too), unless the
+    # author's own punctuation is already there.
+    body = "Steps\n\n1. first\n2. second\n   - part a\n   - part b\n3. third.\n\nDone"
+    assert excerpt(body) == "Steps: first; second: part a; part b; third. Done"
+    assert excerpt("- Emphasis and **strong**\n- inline `code`") == "Emphasis and strong; inline code."
+    assert excerpt("Before:\n\n- a, b\n- c!") == "Before: a, b; c!"
 
 
 def test_the_long_demo_article_has_a_toc_and_no_skipped_heading_level() -> None:
