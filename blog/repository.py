@@ -560,11 +560,12 @@ class ArticleRepository:
         """Return up to ``limit`` published, unexpired articles whose time has come, newest first,
         and the key to continue from (drafts are not in the index; scheduled ones sort above now).
         With ``due_by``, the scheduled articles due by then come first."""
+        upto = upper_bound(now if due_by is None else due_by)
         return self._articles_page(
             index=GSI_LATEST,
             key_condition="#lpk = :partition AND #lsk <= :upto",
             key_names={"#lpk": GSI_LATEST_PK, "#lsk": GSI_LATEST_SK},
-            values={":partition": _s(LATEST_PARTITION), ":upto": _s(upper_bound(now if due_by is None else due_by))},
+            values={":partition": _s(LATEST_PARTITION), ":upto": _s(upto)},
             limit=limit,
             start=start,
             now=now,
