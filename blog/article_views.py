@@ -55,7 +55,7 @@ def article_detail(request: HttpRequest, slug: str) -> HttpResponse:
         "body_html": mark_safe(rendered.html),  # noqa: S308
         "toc": rendered.toc,
         "reading_minutes": rendered.reading_minutes,
-        "cover_html": cover_html(article, eager=True),
+        "cover_html": cover_html(article.cover_image_id, eager=True),
         "og_image": og_image,
         "canonical_url": canonical_url,
         "json_ld": _json_ld(

@@ -10,7 +10,7 @@ from typing import Any
 from django.contrib import messages
 from django.http import Http404, HttpRequest, HttpResponse, JsonResponse
 from django.shortcuts import redirect, render
-from django.utils.safestring import SafeString, mark_safe
+from django.utils.safestring import mark_safe
 from django.views.decorators.http import require_http_methods, require_POST, require_safe
 
 from accounts.decorators import author_required
@@ -31,7 +31,7 @@ from blog.domain import (
     article_may_edit,
 )
 from blog.forms import ACTIONS, ArticleForm
-from blog.views import article_or_404, error_page, identity_of
+from blog.views import article_or_404, author_of, cover_html, error_page
 from uploads import pictures
 
 COVER_THUMB_SIZES = "12rem"  # the editor's cover thumbnail
@@ -45,14 +45,6 @@ def _form_errors(form: ArticleForm, error: BlogError) -> None:
         form.add_error(None, error.message)
 
 
-def _cover_thumbnail(image_id: str | None) -> SafeString | str:
-    if not image_id:
-        return ""
-    markup = pictures.picture_html(image_id, alt="Cover", sizes=COVER_THUMB_SIZES, crop=pictures.COVER_CROP)
-    # uploads.pictures returns trusted markup built from ids and rendition URLs, never author text.
-    return mark_safe(markup) if markup else ""  # noqa: S308
-
-
 def _editor(
     request: HttpRequest,
     *,
@@ -61,7 +53,7 @@ def _editor(
     preview: str | None = None,
     status: int = 200,
 ) -> HttpResponse:
-    identity = identity_of(request)
+    identity = author_of(request)
     body = str(form.data.get("body") or form.initial.get("body") or "")
     cover = str(form.data.get("cover_image_id") or form.initial.get("cover_image_id") or "")
     now = time.time()
@@ -70,10 +62,8 @@ def _editor(
         "article": article,
         "article_status": article.status_at(now=now) if article else None,
         "preview_html": mark_safe(preview) if preview else None,  # noqa: S308
-        "warnings": bodies.article_body_warnings(body=body, author_id=identity.user_id)
-        if identity and body
-        else [],
-        "cover_html": _cover_thumbnail(cover),
+        "warnings": bodies.article_body_warnings(body=body, author_id=identity.user_id) if body else [],
+        "cover_html": cover_html(cover, alt="Cover", sizes=COVER_THUMB_SIZES),
         # Autosave keeps drafts only: a published article changes when its author says so.
         "autosave": article is None or article.stored_status == STATUS_DRAFT,
     }
@@ -107,8 +97,7 @@ def _editor_submit(
 ) -> HttpResponse:
     """Preview, or validate and ``save`` the editor's form as a draft, scheduled or published
     (the button pressed); show what was wrong on the same page."""
-    identity = identity_of(request)
-    assert identity is not None  # author_required
+    identity = author_of(request)
     if "preview" in request.POST:
         preview = _preview(form, author_id=identity.user_id)
         return _editor(request, form=form, article=article, preview=preview)
@@ -140,8 +129,7 @@ def _editor_submit(
 @author_required
 @require_http_methods(["GET", "POST"])
 def article_write(request: HttpRequest) -> HttpResponse:
-    identity = identity_of(request)
-    assert identity is not None  # author_required
+    identity = author_of(request)
     if request.method == "GET":
         return _editor(request, form=ArticleForm(), article=None)
     return _editor_submit(
@@ -155,8 +143,7 @@ def article_write(request: HttpRequest) -> HttpResponse:
 @author_required
 @require_http_methods(["GET", "POST"])
 def article_edit(request: HttpRequest, slug: str) -> HttpResponse:
-    identity = identity_of(request)
-    assert identity is not None
+    identity = author_of(request)
     article = article_or_404(slug, viewer=identity)
     if not article_may_edit(article, user_id=identity.user_id):
         return error_page(request, EditNotAllowed.message, status=EditNotAllowed.status)
@@ -184,8 +171,7 @@ def article_edit(request: HttpRequest, slug: str) -> HttpResponse:
 def article_preview(request: HttpRequest) -> HttpResponse:
     """Return the editor's live preview as JSON: the body as the page will show it, the cover,
     and a warning for every picture or link that will not render (the editor's script asks)."""
-    identity = identity_of(request)
-    assert identity is not None
+    identity = author_of(request)
     body = str(request.POST.get("body") or "")[: BODY_MAX_CHARS + 1]
     cover = str(request.POST.get("cover_image_id") or "")
     ready_cover = cover and pictures.is_ready_image_of(cover, owner_id=identity.user_id)
@@ -194,7 +180,7 @@ def article_preview(request: HttpRequest) -> HttpResponse:
             "html": bodies.article_body_html(body=body, author_id=identity.user_id) if body.strip() else "",
             "warnings": bodies.article_body_warnings(body=body, author_id=identity.user_id)
             + ([] if not cover or ready_cover else ["The cover is not one of your ready images."]),
-            "cover_html": str(_cover_thumbnail(cover)) if ready_cover else "",
+            "cover_html": str(cover_html(cover, alt="Cover", sizes=COVER_THUMB_SIZES)) if ready_cover else "",
         }
     )
 
@@ -203,8 +189,7 @@ def article_preview(request: HttpRequest) -> HttpResponse:
 @require_safe
 def my_articles(request: HttpRequest) -> HttpResponse:
     """List the author's articles of every status, with dates, likes and edit links."""
-    identity = identity_of(request)
-    assert identity is not None
+    identity = author_of(request)
     cursor = request.GET.get("cursor") or None
     try:
         page = selectors.article_list_mine(author_id=identity.user_id, cursor=cursor)
@@ -224,8 +209,7 @@ def my_articles(request: HttpRequest) -> HttpResponse:
 @author_required
 @require_http_methods(["GET", "POST"])
 def article_delete(request: HttpRequest, slug: str) -> HttpResponse:
-    identity = identity_of(request)
-    assert identity is not None
+    identity = author_of(request)
     article = article_or_404(slug, viewer=identity)
     if not article_may_delete(article, user_id=identity.user_id, is_admin=identity.is_admin):
         return error_page(request, DeleteNotAllowed.message, status=DeleteNotAllowed.status)

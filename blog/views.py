@@ -39,14 +39,21 @@ def identity_of(request: HttpRequest) -> Identity | None:
     return getattr(request, "identity", None)
 
 
-def cover_html(article: Article, *, eager: bool = False, sizes: str = COVER_SIZES) -> SafeString | str:
-    """Return the article's cover; ``eager`` for the page's first one (likely its largest paint)."""
-    if not article.cover_image_id:
+def author_of(request: HttpRequest) -> Identity:
+    """Return the signed-in author of a view behind ``accounts.decorators.author_required``."""
+    identity = identity_of(request)
+    assert identity is not None  # author_required
+    return identity
+
+
+def cover_html(
+    image_id: str | None, *, alt: str = "", eager: bool = False, sizes: str = COVER_SIZES
+) -> SafeString | str:
+    """Return the cover picture ``image_id`` (its 16:9 crop around the focal point: a portrait cover
+    does not fill the screen); ``eager`` for the page's first one (likely its largest paint)."""
+    if not image_id:
         return ""
-    # The 16:9 cover crop (around the image's focal point): a portrait cover does not fill the screen.
-    markup = pictures.picture_html(
-        article.cover_image_id, alt="", sizes=sizes, crop=pictures.COVER_CROP, eager=eager
-    )
+    markup = pictures.picture_html(image_id, alt=alt, sizes=sizes, crop=pictures.COVER_CROP, eager=eager)
     # uploads.pictures returns trusted markup built from ids and rendition URLs, never author text.
     return mark_safe(markup) if markup else ""  # noqa: S308
 
@@ -57,7 +64,7 @@ def _entries(articles: list[Article]) -> list[dict[str, Any]]:
     entries: list[dict[str, Any]] = []
     eager = True
     for article in articles:
-        cover = cover_html(article, eager=eager, sizes=ENTRY_COVER_SIZES)
+        cover = cover_html(article.cover_image_id, eager=eager, sizes=ENTRY_COVER_SIZES)
         eager = eager and not cover
         entries.append({"article": article, "cover": cover})
     return entries

@@ -13,8 +13,8 @@ dominated what ``python -m bench coldstart`` measures of the blog's own work.
   anything holding binary (``B``, ``BS``), which moto encodes elsewhere, still takes moto's path.
 - Every request, of any service, listed moto's package folder (``list_of_moto_modules``: ~150
   ``isdir`` calls) to route its host, and listed its handler class's methods with ``inspect`` to find
-  the action: about a quarter of the ~9 ms a trivial request took. Neither changes while the
-  server runs, so both are read once.
+  the action: about a fifth of the server's samples for a trivial request under py-spy. Neither
+  changes while the server runs, so both are read once (a DescribeLimits round trip 9.5 -> 8.4 ms).
 """
 
 from __future__ import annotations

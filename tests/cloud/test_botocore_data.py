@@ -3,7 +3,6 @@
 from __future__ import annotations
 
 import json
-import re
 from pathlib import Path
 from unittest import mock
 
@@ -15,10 +14,10 @@ from botocore.regions import EndpointResolver
 
 from cloud import botocore_data
 from cloud.botocore_data import BOTOCORE_DATA, PreparsedFiles, ServiceLoader
+from tests.service_clients import ROOT, services_in
 
 SERVICES = (*botocore_data.SERVICES, "dynamodbstreams")  # the app's, and the local stream runner's
 MODEL_TYPES = ("service-2", "endpoint-rule-set-1", "paginators-1")
-ROOT = Path(__file__).resolve().parents[2]
 
 
 @pytest.fixture
@@ -44,19 +43,13 @@ def test_botocores_other_data_files_load_as_botocore_loads_them(name: str, tmp_p
     assert first == ServiceLoader(PreparsedFiles(tmp_path)).load_data(name) == Loader().load_data(name)
 
 
-def _every_service_the_repository_builds_a_client_for() -> set[str]:
-    literal = re.compile(r"""\bclient\(\s*["']([a-z0-9-]+)["']""")
+def test_endpoints_are_kept_for_every_service_the_repository_builds_a_client_for() -> None:
     skipped = ("node_modules", "tests")  # and hidden folders: the virtualenvs
-    return {
-        match
+    services = services_in(
+        path
         for path in ROOT.rglob("*.py")
         if not any(part.startswith(".") or part in skipped for part in path.relative_to(ROOT).parts)
-        for match in literal.findall(path.read_text())
-    }
-
-
-def test_endpoints_are_kept_for_every_service_the_repository_builds_a_client_for() -> None:
-    services = _every_service_the_repository_builds_a_client_for()
+    )
     assert {"dynamodb", "s3", "cloudformation", "dynamodbstreams"} <= services  # the scan found them
     session = botocore.session.get_session()
     prefixes = {session.get_service_model(service).endpoint_prefix for service in services}

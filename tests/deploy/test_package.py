@@ -8,7 +8,6 @@ baked into the package, against the emulator holding production-named resources.
 from __future__ import annotations
 
 import json
-import re
 import sys
 import uuid
 from pathlib import Path
@@ -17,6 +16,7 @@ from typing import Any
 from cloud import aws
 from cloud.botocore_data import CACHE, PACKAGED_SERVICES, SERVICES
 from cloud.local.lambda_runtime import api_gateway_event, response_body
+from tests.service_clients import ROOT, services_in
 from tools import package_checks, package_run
 
 from .conftest import BuiltPackage
@@ -111,15 +111,12 @@ def test_package_ships_botocores_data_pre_parsed_for_our_clients(built_package: 
 
 
 def test_every_service_the_code_builds_a_client_for_is_one_the_package_keeps() -> None:
-    root = Path(__file__).resolve().parents[2]
-    literal = re.compile(r"""\bclient\(\s*["']([a-z0-9-]+)["']""")
-    used = {
-        match
+    used = services_in(
+        path
         for package in APP_PACKAGES
-        for path in (root / package).rglob("*.py")
-        if "local" not in path.relative_to(root).parts  # cloud/local: the emulator's, never packaged
-        for match in literal.findall(path.read_text())
-    }
+        for path in (ROOT / package).rglob("*.py")
+        if "local" not in path.relative_to(ROOT).parts  # cloud/local: the emulator's, never packaged
+    )
     assert {"dynamodb", "s3", "sqs", "ssm"} <= used  # the scan did find the clients
     assert used <= set(SERVICES), used - set(SERVICES)
 
