@@ -15,7 +15,7 @@ from __future__ import annotations
 
 import logging
 import time
-from dataclasses import dataclass, replace
+from dataclasses import dataclass
 from datetime import UTC, datetime
 from typing import Any
 
@@ -176,7 +176,7 @@ def identity_current(
         return identity
     if decision.disabled:
         return None
-    return replace(identity, groups=decision.groups)
+    return identity._replace(groups=decision.groups)
 
 
 def access_request_get(*, username: str, repository: AccessRepository | None = None) -> AccessRequest | None:

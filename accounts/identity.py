@@ -6,13 +6,12 @@ token) and ``None`` for an anonymous visitor. Other apps read only this.
 
 from __future__ import annotations
 
-from dataclasses import dataclass
+from typing import NamedTuple
 
 from cloud.resources import GROUP_ADMINS, GROUP_AUTHORS
 
 
-@dataclass(frozen=True)
-class Identity:
+class Identity(NamedTuple):
     # The Cognito username: immutable and unique in the pool. Not ``sub``: the emulator draws a new
     # ``sub`` when its recording is replayed, which would orphan every article on restart.
     user_id: str

@@ -96,6 +96,7 @@ def cold_start(
     env = {
         k: v for k, v in os.environ.items() if k not in ("DJANGO_SETTINGS_MODULE", "PYTHONDONTWRITEBYTECODE")
     }
+    env["DJANGO_DEBUG"] = "false"  # as on Lambda: templates compiled without debug information
     started = time.time()
     done = subprocess.run(
         [sys.executable, *extra_args, "-c", code],

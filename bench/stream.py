@@ -272,7 +272,6 @@ def baseline(records: list[dict[str, Any]]) -> None:
 
 def emulator_run(records: list[dict[str, Any]]) -> tuple[float, int]:
     """Time the handler against a private emulator's Firehose; return (seconds, objects written)."""
-    import dataclasses
 
     from cloud import aws
     from cloud.local import bootstrap, emulator
@@ -287,7 +286,7 @@ def emulator_run(records: list[dict[str, Any]]) -> tuple[float, int]:
     aws.reset()
     process = emulator.start(port)
     try:
-        names = dataclasses.replace(aws.names(), lake_bucket="bench-lake", firehose_stream="bench-events")
+        names = aws.names()._replace(lake_bucket="bench-lake", firehose_stream="bench-events")
         bootstrap.ensure_bucket(names.lake_bucket)
         bootstrap.ensure_firehose(names)
         client = aws.client("firehose")

@@ -11,7 +11,7 @@ from __future__ import annotations
 
 import hashlib
 import uuid
-from dataclasses import dataclass
+from typing import NamedTuple
 
 from django.conf import settings
 from django.core.cache import cache
@@ -29,8 +29,7 @@ def _version() -> str:
     return str(version)
 
 
-@dataclass(frozen=True)
-class RenderedList:
+class RenderedList(NamedTuple):
     """The home page's article list as HTML, good until its first article expires."""
 
     html: str

@@ -4,8 +4,8 @@ from __future__ import annotations
 
 import hashlib
 import re
-from dataclasses import dataclass
 from datetime import UTC, datetime
+from typing import NamedTuple
 
 from common.errors import UserError
 from common.validation import control_characters_problem, whole_number
@@ -98,8 +98,7 @@ class InvalidCursor(BlogError):
     field = "cursor"
 
 
-@dataclass(frozen=True)
-class Article:
+class Article(NamedTuple):
     id: str
     slug: str
     title: str
@@ -149,22 +148,19 @@ class Article:
         return datetime.fromtimestamp(self.expires_at, UTC)
 
 
-@dataclass(frozen=True)
-class ArticlePage:
+class ArticlePage(NamedTuple):
     articles: list[Article]
     next_cursor: str | None = None
     # Until when a cached copy of this page is right: the next scheduled article's time (or None).
     fresh_until: float | None = None
 
 
-@dataclass(frozen=True)
-class LikeResult:
+class LikeResult(NamedTuple):
     liked: bool
     like_count: int
 
 
-@dataclass(frozen=True)
-class Reader:
+class Reader(NamedTuple):
     """What a like records about the reader, for analytics: never an IP address or an email."""
 
     visitor_hash: str

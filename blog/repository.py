@@ -31,7 +31,6 @@ import random
 import time
 import uuid
 from collections.abc import Callable, Mapping
-from dataclasses import replace
 from datetime import UTC, datetime
 from typing import Any
 
@@ -380,7 +379,7 @@ class ArticleRepository:
         names: dict[str, str] = {"#pk": PK, "#ttl": TTL_ATTRIBUTE, "#version": "version"}
         values: dict[str, Any] = {":author": _s(old.author_id), ":now": _n(now), ":version": _n(old.version)}
         sets: list[str] = []
-        stored = replace(new, version=old.version + 1)
+        stored = new._replace(version=old.version + 1)
         target = article_item(stored)
         for index, (name, value) in enumerate(sorted(target.items())):
             if name in FIXED_ATTRIBUTES:

@@ -10,7 +10,6 @@ from __future__ import annotations
 
 import time
 from collections.abc import Callable
-from dataclasses import replace
 
 from django.conf import settings
 from django.core.cache import cache
@@ -70,7 +69,7 @@ def _collect(fetch: Fetch, *, start: Item | None, limit: int, now: float | None 
 
 
 def _public(page: ArticlePage, *, now: float) -> ArticlePage:
-    return replace(page, articles=[a for a in page.articles if a.is_public(now=now)])
+    return page._replace(articles=[a for a in page.articles if a.is_public(now=now)])
 
 
 def article_list_latest(

@@ -8,7 +8,6 @@ from __future__ import annotations
 
 import logging
 import uuid
-from dataclasses import replace
 from datetime import UTC, datetime, timedelta
 from typing import Final
 
@@ -206,7 +205,7 @@ def article_publish(
         version=1,
     )
     for slug in slug_candidates(clean_title):
-        article = replace(draft, slug=slug)
+        article = draft._replace(slug=slug)
         try:
             repository.create(article, now=int(moment.timestamp()))
         except SlugTaken:
@@ -287,8 +286,7 @@ def _edited(
         stored, published_at, expires_at = _timeline(
             target=target, when=when, days=days, old=old, moment=moment
         )
-    return replace(
-        old,
+    return old._replace(
         title=new_title,
         body=new_body,
         excerpt=markdown.excerpt(new_body),

@@ -8,8 +8,7 @@ that infra/ created.
 from __future__ import annotations
 
 import os
-from dataclasses import dataclass, fields
-from typing import Any
+from typing import Any, NamedTuple
 
 # --- The single table -------------------------------------------------------------------------
 PK = "pk"
@@ -141,8 +140,7 @@ GROUP_AUTHORS = "authors"
 GROUP_ADMINS = "admins"
 
 
-@dataclass(frozen=True)
-class ResourceNames:
+class ResourceNames(NamedTuple):
     """The names of every AWS resource the product uses."""
 
     table: str
@@ -186,7 +184,5 @@ class ResourceNames:
         """Return names from ``RESOURCE_PREFIX``, each overridable as ``<FIELD>_NAME`` (``TABLE_NAME``)."""
         env = os.environ if environ is None else environ
         defaults = cls.for_prefix(env.get("RESOURCE_PREFIX", "blog-local"))
-        overrides = {
-            f.name: env[f"{f.name.upper()}_NAME"] for f in fields(cls) if env.get(f"{f.name.upper()}_NAME")
-        }
-        return cls(**{**defaults.__dict__, **overrides})
+        overrides = {f: env[f"{f.upper()}_NAME"] for f in cls._fields if env.get(f"{f.upper()}_NAME")}
+        return cls(**{**defaults._asdict(), **overrides})

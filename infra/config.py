@@ -8,7 +8,7 @@ Zappa cannot disagree about them.
 from __future__ import annotations
 
 import json
-from dataclasses import dataclass, replace
+from dataclasses import dataclass
 from pathlib import Path
 from typing import Any
 
@@ -42,8 +42,7 @@ def unique_bucket_name(name: str, *, account: str, region: str) -> str:
 
 def deployed_names(names: ResourceNames, *, account: str, region: str) -> ResourceNames:
     """Return ``names`` with every bucket made unique to ``account`` and ``region``."""
-    return replace(
-        names,
+    return names._replace(
         **{
             field: unique_bucket_name(getattr(names, field), account=account, region=region)
             for field in BUCKET_FIELDS

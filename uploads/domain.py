@@ -4,7 +4,7 @@ from __future__ import annotations
 
 import re
 import unicodedata
-from dataclasses import dataclass, field
+from typing import NamedTuple
 
 from cloud.resources import RAW_UPLOAD_PREFIX
 from common.errors import UserError
@@ -101,8 +101,7 @@ def focal_problem(value: object) -> str | None:
     return None
 
 
-@dataclass(frozen=True)
-class RenditionInfo:
+class RenditionInfo(NamedTuple):
     width: int
     height: int
     format: str
@@ -111,8 +110,7 @@ class RenditionInfo:
     crop: str = ""  # a cover crop's aspect ("16x9"); "" for the image at its own aspect
 
 
-@dataclass(frozen=True)
-class ImageRecord:
+class ImageRecord(NamedTuple):
     id: str
     owner_id: str
     owner_name: str
@@ -126,7 +124,7 @@ class ImageRecord:
     width: int = 0
     height: int = 0
     bytes: int = 0
-    renditions: tuple[RenditionInfo, ...] = field(default_factory=tuple)
+    renditions: tuple[RenditionInfo, ...] = ()
     focal: tuple[float, float] = FOCAL_CENTRE
 
     @property
@@ -134,8 +132,7 @@ class ImageRecord:
         return self.status == STATUS_READY
 
 
-@dataclass(frozen=True)
-class RawKey:
+class RawKey(NamedTuple):
     """What an upload's key says: ``uploads/raw/<owner>/<image id>/<filename>``."""
 
     owner_id: str

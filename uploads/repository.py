@@ -139,7 +139,7 @@ class ImageRepository:
                 ":width": width,
                 ":height": height,
                 ":bytes": size,
-                ":renditions": [r.__dict__ for r in renditions],
+                ":renditions": [r._asdict() for r in renditions],
                 ":now": now,
             },
         )
@@ -167,7 +167,7 @@ class ImageRepository:
                 ExpressionAttributeValues=_to_item(
                     {
                         ":focal": [Decimal(str(round(v, 4))) for v in focal],
-                        ":renditions": [r.__dict__ for r in renditions],
+                        ":renditions": [r._asdict() for r in renditions],
                         ":now": now,
                         ":ready": STATUS_READY,
                         ":seen": image.updated_at,

@@ -34,8 +34,8 @@ class Lake:
 def lake(local_stack: LocalStack, monkeypatch: pytest.MonkeyPatch) -> Lake:
     """Point page views at this test's own delivery stream and bucket (the shared table stays)."""
     suffix = uuid.uuid4().hex[:10]
-    names = dataclasses.replace(
-        aws.names(), lake_bucket=f"blog-test-views-{suffix}", firehose_stream=f"blog-test-views-{suffix}"
+    names = aws.names()._replace(
+        lake_bucket=f"blog-test-views-{suffix}", firehose_stream=f"blog-test-views-{suffix}"
     )
     bootstrap.ensure_bucket(names.lake_bucket)
     bootstrap.ensure_firehose(names)

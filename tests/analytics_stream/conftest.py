@@ -59,8 +59,7 @@ class Lake:
 @pytest.fixture
 def private_names(local_stack: LocalStack) -> ResourceNames:
     suffix = uuid.uuid4().hex[:10]
-    return dataclasses.replace(
-        aws.names(),
+    return aws.names()._replace(
         table=f"blog-test-stream-{suffix}",
         lake_bucket=f"blog-test-lake-{suffix}",
         firehose_stream=f"blog-test-events-{suffix}",

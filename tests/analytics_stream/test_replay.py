@@ -6,7 +6,6 @@ and starts it again from the recording: the table and its stream are recreated b
 
 from __future__ import annotations
 
-import dataclasses
 from collections.abc import Iterator
 from pathlib import Path
 
@@ -46,8 +45,8 @@ def recorded_emulator(tmp_path: Path, monkeypatch: pytest.MonkeyPatch) -> Iterat
 def test_after_a_replay_the_runner_neither_loses_nor_repeats(
     recorded_emulator: object, tmp_path: Path
 ) -> None:
-    names: ResourceNames = dataclasses.replace(
-        aws.names(), table="replay-table", lake_bucket="replay-lake", firehose_stream="replay-events"
+    names: ResourceNames = aws.names()._replace(
+        table="replay-table", lake_bucket="replay-lake", firehose_stream="replay-events"
     )
     bootstrap.ensure_table(names)
     bootstrap.ensure_bucket(names.lake_bucket)

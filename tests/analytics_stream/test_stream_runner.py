@@ -60,7 +60,7 @@ def test_app_writes_of_every_kind_reach_the_lake_in_one_pass(
     app.like(article, visitor="v1", country="DE", device="desktop")
     app.like(article, visitor="v2")
     app.unlike(article, visitor="v2")
-    edited = article.__class__(**{**article.__dict__, "title": "Serverless Django, revised"})
+    edited = article._replace(title="Serverless Django, revised")
     edited = app.articles.update(old=article, new=edited, now=int(datetime.now(UTC).timestamp()))
     images = ImageRepository(table=table)
     ready = new_image(images)

@@ -413,14 +413,7 @@ def test_cache_is_invalidated_by_this_process_writes(
 ) -> None:
     # A write this process did not make through the services (another Lambda instance, say)
     # is not seen until the cache expires ...
-    sneaky = Article(
-        **{
-            **publish().__dict__,
-            "id": uuid.uuid4().hex,
-            "slug": unique("sneaky-"),
-            "title": "Sneaky",
-        }
-    )
+    sneaky = publish()._replace(id=uuid.uuid4().hex, slug=unique("sneaky-"), title="Sneaky")
     latest_cache_invalidate()
     cached = selectors.article_list_latest()
     ArticleRepository().create(sneaky, now=int(sneaky.published_at.timestamp()))

@@ -5,7 +5,6 @@ from __future__ import annotations
 import contextlib
 import json
 import threading
-from dataclasses import replace
 from datetime import UTC, datetime, timedelta
 from typing import Any
 
@@ -279,10 +278,10 @@ def test_stale_edit_is_refused_not_applied(publish: Publish) -> None:
     tag = _tag()
     article = publish(tags=[tag])
     repository = ArticleRepository()
-    repository.update(old=article, new=replace(article, tags=()), now=int(datetime.now(UTC).timestamp()))
+    repository.update(old=article, new=article._replace(tags=()), now=int(datetime.now(UTC).timestamp()))
     with pytest.raises(EditConflict):  # ``article`` is the version before that edit
         repository.update(
-            old=article, new=replace(article, tags=(tag, "x")), now=int(datetime.now(UTC).timestamp())
+            old=article, new=article._replace(tags=(tag, "x")), now=int(datetime.now(UTC).timestamp())
         )
     assert _count(tag) == 0
 

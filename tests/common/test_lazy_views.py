@@ -26,7 +26,15 @@ for name in ("blog:home", "blog:feed", "search:page", "accounts:sign-in", "analy
 home = resolve("/").func
 before = set(sys.modules)
 home.view
-print(json.dumps({"before": sorted(before), "after": sorted(set(sys.modules))}))
+ours = ("accounts", "analytics", "blog", "cloud", "common", "config", "search", "uploads")
+dataclasses = sorted(
+    f"{name}.{value.__qualname__}"
+    for name, module in list(sys.modules.items())
+    if name.split(".")[0] in ours
+    for value in vars(module).values()
+    if isinstance(value, type) and value.__module__ == name and "__dataclass_fields__" in vars(value)
+)
+print(json.dumps({"before": sorted(before), "after": sorted(set(sys.modules)), "dataclasses": dataclasses}))
 """
 NOT_NEEDED_BY_THE_HOME_PAGE = (
     "accounts.views",
@@ -60,6 +68,9 @@ def test_reversing_urls_imports_no_view() -> None:
     assert "blog.views" not in modules["before"]
     assert "blog.views" in modules["after"]  # asked for, the home page's view is imported
     assert not set(NOT_NEEDED_BY_THE_HOME_PAGE) & set(modules["after"])
+    # Python 3.12 compiles six methods for a frozen dataclass (~1.1 ms to define one); the types a
+    # cold start needs are NamedTuples (~0.2 ms).
+    assert modules["dataclasses"] == []
 
 
 def test_a_lazy_view_is_named_and_answers_for_its_view() -> None:
