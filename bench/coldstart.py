@@ -10,10 +10,11 @@ imports are those the bare project does not make, since both pay for Zappa's han
 werkzeug) and Django's own import of its ORM (django.http.response -> django.core.serializers ->
 django.db.models -> difflib).
 
-Both run as the Lambda package ships them (tools/package_build.py): a first, unmeasured start of
-each writes the project's bytecode, where a developer's environment may not (``PYTHONDONTWRITEBYTECODE``),
-and botocore's pre-parsed data (cloud/botocore_data.py). The clock stops at the response, not at the
-interpreter's exit.
+Both run with DEBUG off, as on Lambda (the blog's local default is on: its templates would then be
+compiled with debug information), and as the Lambda package ships them (tools/package_build.py): a
+first, unmeasured start of each writes the project's bytecode, where a developer's environment may
+not (``PYTHONDONTWRITEBYTECODE``), and botocore's pre-parsed data (cloud/botocore_data.py). The clock
+stops at the response, not at the interpreter's exit.
 """
 
 from __future__ import annotations
