@@ -117,10 +117,11 @@ def test_pages_leave_lambda_gzipped_with_breach_padding(publish: Publish) -> Non
     html = gzip.decompress(response_body(page))
     assert article.title.encode() in html
     assert len(response_body(page)) < len(html) / 2
-    # Django pads each compressed response with random bytes (BREACH): same page, other bytes.
-    home = [handler(api_gateway_event("GET", "/", headers=headers), lambda_context()) for _ in range(2)]
-    assert gzip.decompress(response_body(home[0])) == gzip.decompress(response_body(home[1]))
-    assert response_body(home[0]) != response_body(home[1])
+    # Django pads each compressed response with 1 to 100 random bytes (BREACH): same page, other
+    # bytes. Five responses, as two have the same padding once in a hundred runs.
+    home = [handler(api_gateway_event("GET", "/", headers=headers), lambda_context()) for _ in range(5)]
+    assert len({gzip.decompress(response_body(response)) for response in home}) == 1
+    assert len({response_body(response) for response in home}) > 1
     plain = handler(api_gateway_event("GET", "/", headers={"Host": "testserver"}), lambda_context())
     assert "content-encoding" not in {k.lower() for k in plain["headers"]}
     assert response_body(plain) == gzip.decompress(response_body(home[0]))
