@@ -1,4 +1,8 @@
-"""Articles and likes: the types and rules of the blog, free of Django and AWS."""
+"""Articles and likes: the types and rules of the blog, free of Django and AWS.
+
+The value types are NamedTuples rather than frozen dataclasses: every cold start defines them, and a
+NamedTuple costs a fifth as much to define (docs/architecture.md, "Cold start").
+"""
 
 from __future__ import annotations
 
