@@ -89,10 +89,11 @@ def settings_dir(django_settings: str) -> str:
 
 
 def cold_start(
-    folder: str, *, extra_args: tuple[str, ...] = (), profile: bool = False
+    folder: str, *, extra_args: tuple[str, ...] = (), profile: bool = False, root: Path = ROOT
 ) -> tuple[float, dict, str]:
-    """Start a fresh interpreter; return seconds to the first response, its timings and its stderr."""
-    code = CHILD.format(settings_dir=folder, root=str(ROOT), profile=profile)
+    """Start a fresh interpreter on the code in ``root``; return seconds to the first response, its
+    timings and its stderr."""
+    code = CHILD.format(settings_dir=folder, root=str(root), profile=profile)
     # Zappa's handler names the settings module; an inherited one would win over it.
     env = {
         k: v for k, v in os.environ.items() if k not in ("DJANGO_SETTINGS_MODULE", "PYTHONDONTWRITEBYTECODE")
@@ -104,7 +105,7 @@ def cold_start(
         capture_output=True,
         text=True,
         check=True,
-        cwd=ROOT,
+        cwd=root,
         env=env,
     )
     result = json.loads(done.stdout.strip().splitlines()[-1])
@@ -197,3 +198,46 @@ def main() -> None:
         )
         for package, seconds in blog_only:
             print(f"  {package:<28} {seconds * 1000:7.1f} ms")
+
+
+def against(revision: str) -> None:
+    """Time the blog's cold start on this tree and on ``revision`` (a git worktree), interleaved with
+    the bare project's, against one emulator: what a change did, with the machine's noise shared.
+
+    The articles are published, and the emulator run, by this tree's code: compare revisions whose
+    table is the same.
+    """
+    with tempfile.TemporaryDirectory(prefix="coldstart-rev-") as other, blog_stack(prefix="bench-cold-ab"):
+        git = ["git", "-C", str(ROOT), "worktree"]
+        subprocess.run([*git, "add", "--detach", other, revision], check=True, capture_output=True)
+        try:
+            articles_published(20)
+            blog, bare = settings_dir(PROJECTS["blog"][0]), settings_dir(PROJECTS["bare"][0])
+            starts = {revision: (Path(other), blog), "this tree": (ROOT, blog), "bare": (ROOT, bare)}
+            for root, folder in starts.values():
+                cold_start(folder, root=root)  # unmeasured: writes the bytecode and botocore's data
+            samples: dict[str, list[float]] = {name: [] for name in starts}
+            for _ in range(RUNS):
+                for name, (root, folder) in starts.items():
+                    samples[name].append(cold_start(folder, root=root)[0])
+        finally:
+            subprocess.run([*git, "remove", "--force", other], check=True, capture_output=True)
+    base = median_ms(samples["bare"])
+    print(f"cold start, median (fastest) of {RUNS}, and the medians' ratio to the bare project's:")
+    for name, values in samples.items():
+        median = median_ms(values)
+        print(f"  {name:<12} {median:6.0f} ms ({min(values) * 1000:4.0f} ms)  {median / base:.3f}x")
+
+
+if __name__ == "__main__":
+    import argparse
+
+    parser = argparse.ArgumentParser(
+        description="The cold start; with --against, this tree against a revision."
+    )
+    parser.add_argument("--against", metavar="REVISION", help="a git revision to compare this tree with")
+    arguments = parser.parse_args()
+    if arguments.against:
+        against(arguments.against)
+    else:
+        main()
