@@ -144,20 +144,28 @@ def import_breakdown(
     return sorted(totals.items(), key=lambda item: -item[1])[:top]
 
 
+def interleaved(starts: dict[str, tuple[Path, str]]) -> dict[str, list[tuple[float, dict]]]:
+    """Start each (code root, settings folder) once unmeasured (it writes the bytecode and botocore's
+    pre-parsed data), then RUNS times in turn, so the machine's noise hits them alike; return each
+    one's (seconds to the first response, timings)."""
+    for root, folder in starts.values():
+        cold_start(folder, root=root)
+    runs: dict[str, list[tuple[float, dict]]] = {name: [] for name in starts}
+    for _ in range(RUNS):
+        for name, (root, folder) in starts.items():
+            elapsed, result, _ = cold_start(folder, root=root)
+            runs[name].append((elapsed, result))
+    return runs
+
+
 def main() -> None:
     with blog_stack(prefix="bench-cold"):
         articles_published(20)  # a full home page
         projects = {name: settings_dir(settings) for name, (settings, _) in PROJECTS.items()}
-        samples: dict[str, list[float]] = {name: [] for name in projects}
-        phases: dict[str, list[dict]] = {name: [] for name in projects}
-        for folder in projects.values():
-            cold_start(folder)  # unmeasured: writes the bytecode and botocore's pre-parsed data
-        for _ in range(RUNS):  # interleaved, so machine noise hits them alike
-            for name, folder in projects.items():
-                elapsed, result, _ = cold_start(folder)
-                samples[name].append(elapsed)
-                phases[name].append(result)
-        urlconfs = {name: {p["urlconf"] for p in runs} for name, runs in phases.items()}
+        runs = interleaved({name: (ROOT, folder) for name, folder in projects.items()})
+        samples = {name: [elapsed for elapsed, _ in starts] for name, starts in runs.items()}
+        phases = {name: [result for _, result in starts] for name, starts in runs.items()}
+        urlconfs = {name: {p["urlconf"] for p in results} for name, results in phases.items()}
         if urlconfs != {name: {urlconf} for name, (_, urlconf) in PROJECTS.items()}:
             raise SystemExit(f"the cold starts did not load the projects they should: {urlconfs}")
         medians = {name: median_ms(values) for name, values in samples.items()}
@@ -214,12 +222,7 @@ def against(revision: str) -> None:
             articles_published(20)
             blog, bare = settings_dir(PROJECTS["blog"][0]), settings_dir(PROJECTS["bare"][0])
             starts = {revision: (Path(other), blog), "this tree": (ROOT, blog), "bare": (ROOT, bare)}
-            for root, folder in starts.values():
-                cold_start(folder, root=root)  # unmeasured: writes the bytecode and botocore's data
-            samples: dict[str, list[float]] = {name: [] for name in starts}
-            for _ in range(RUNS):
-                for name, (root, folder) in starts.items():
-                    samples[name].append(cold_start(folder, root=root)[0])
+            samples = {name: [elapsed for elapsed, _ in runs] for name, runs in interleaved(starts).items()}
         finally:
             subprocess.run([*git, "remove", "--force", other], check=True, capture_output=True)
     base = median_ms(samples["bare"])

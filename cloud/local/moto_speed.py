@@ -1,9 +1,9 @@
 """moto's hot spots, made fast with the same answers.
 
-moto 5.2.1 (the version then; 5.2.5 now) answered a page of 20 article summaries (a Query with a 14-attribute
-``ProjectionExpression`` over items that hold the full body) in 98 ms in process and ~120 ms over
-HTTP, against the single-digit milliseconds DynamoDB answers in; the emulator's slowness then
-dominated what ``python -m bench coldstart`` measures of the blog's own work.
+moto 5.2.1 (the version then; 5.2.5 now) answered a page of 20 article summaries (a Query with a
+14-attribute ``ProjectionExpression`` over items that hold the full body) in 98 ms in process and
+~120 ms over HTTP, against the single-digit milliseconds DynamoDB answers in; the emulator's
+slowness then dominated what ``python -m bench coldstart`` measures of the blog's own work.
 
 - ``Item.project`` turned the whole stored item into plain JSON once per projected attribute, then
   built the projected ``Item`` through ``LimitedSizeDict``, which sums the whole dict again on every
@@ -73,22 +73,26 @@ def project(self: Item, projection_expressions: list[list[str]]) -> Item:
     result: dict[str, Any] = {}
     for expression in projection_expressions:
         merge_dicts(result, find_nested_key(expression, read))
-    return _item(self.hash_key, self.range_key, serializer.serialize(result)["M"])
+    return _limited_item(self.hash_key, self.range_key, serializer.serialize(result)["M"])
 
 
-def _item(hash_key: DynamoType, range_key: DynamoType | None, attrs: Mapping[str, Any]) -> Item:
-    """``Item(hash_key, range_key, attrs)`` with the size limit checked once.
+def _limited_item(hash_key: DynamoType, range_key: DynamoType | None, attrs: Mapping[str, Any]) -> Item:
+    """``Item(hash_key, range_key, attrs)``, its size limit checked once on the total: sizes are never
+    negative, so some insert exceeds the limit exactly when the total does."""
+    item = _item(hash_key, range_key, {key: DynamoType(value) for key, value in attrs.items()})
+    if item.size() > ITEM_SIZE_LIMIT:
+        raise ItemSizeTooLarge
+    return item
 
-    ``LimitedSizeDict`` sums the whole dict again on every insert (quadratic in the attributes);
-    sizes are never negative, so some insert exceeds the limit exactly when the total does.
-    """
+
+def _item(hash_key: DynamoType, range_key: DynamoType | None, attrs: Mapping[str, DynamoType]) -> Item:
+    """An ``Item`` of these values, made without ``LimitedSizeDict``'s check on every insert (it sums
+    the whole dict again each time: quadratic in the attributes). Callers check the size, if at all."""
     item = cast(Item, Item.__new__(Item))
     item.hash_key, item.range_key = hash_key, range_key
     item.attrs = LimitedSizeDict()
     for key, value in attrs.items():
-        dict.__setitem__(item.attrs, key, DynamoType(value))
-    if item.size() > ITEM_SIZE_LIMIT:
-        raise ItemSizeTooLarge
+        dict.__setitem__(item.attrs, key, value)
     return item
 
 
@@ -124,13 +128,9 @@ def _copy(value: Any, memo: dict[int, Any]) -> Any:
 def copy_item(self: Item, memo: dict[int, Any]) -> Item:
     """``Item.__deepcopy__`` (which already skips the size check: the item passed it on write),
     through ``_copy``."""
-    item = cast(Item, self.__class__.__new__(self.__class__))
+    attrs = {key: _copy(value, memo) for key, value in self.attrs.items()}
+    item = _item(_copy(self.hash_key, memo), _copy(self.range_key, memo), attrs)
     memo[id(self)] = item
-    item.hash_key = _copy(self.hash_key, memo)
-    item.range_key = _copy(self.range_key, memo)
-    item.attrs = LimitedSizeDict()
-    for key, value in self.attrs.items():
-        dict.__setitem__(item.attrs, key, _copy(value, memo))
     return item
 
 

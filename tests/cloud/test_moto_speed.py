@@ -264,7 +264,7 @@ def test_projected_items_are_limited_in_size_as_moto_limits_them(over: int) -> N
     except ItemSizeTooLarge as error:
         expected = type(error)
     try:
-        mine: Any = moto_speed._item(key, None, attrs).attrs
+        mine: Any = moto_speed._limited_item(key, None, attrs).attrs
     except ItemSizeTooLarge as error:
         mine = type(error)
     assert mine == expected

@@ -27,14 +27,14 @@ home = resolve("/").func
 before = set(sys.modules)
 home.view
 ours = ("accounts", "analytics", "blog", "cloud", "common", "config", "search", "uploads")
-dataclasses = sorted(
+defined = sorted(
     f"{name}.{value.__qualname__}"
     for name, module in list(sys.modules.items())
     if name.split(".")[0] in ours
     for value in vars(module).values()
     if isinstance(value, type) and value.__module__ == name and "__dataclass_fields__" in vars(value)
 )
-print(json.dumps({"before": sorted(before), "after": sorted(set(sys.modules)), "dataclasses": dataclasses}))
+print(json.dumps({"before": sorted(before), "after": sorted(set(sys.modules)), "dataclasses": defined}))
 """
 NOT_NEEDED_BY_THE_HOME_PAGE = (
     "accounts.views",
