@@ -32,8 +32,12 @@ import os
 from collections.abc import Callable, Mapping, MutableMapping
 from typing import Any
 
-from cloud import aws
-from cloud.sqs import messages_delete, queue_of_arn, queue_url
+from common import coldstart
+
+coldstart.collect_rarely()  # before anything else this start imports: Zappa's handler, boto3, Django
+
+from cloud import aws  # noqa: E402
+from cloud.sqs import messages_delete, queue_of_arn, queue_url  # noqa: E402
 
 logger = logging.getLogger(__name__)
 
@@ -162,7 +166,14 @@ def _django_setup() -> None:
 
 
 def lambda_handler(event: dict[str, Any], context: Any) -> Any:
-    """Handle one Lambda invocation."""
+    """Handle one Lambda invocation; after the first, collect garbage as usual (common/coldstart.py)."""
+    try:
+        return _invocation_handle(event, context)
+    finally:
+        coldstart.collect_as_usual()
+
+
+def _invocation_handle(event: dict[str, Any], context: Any) -> Any:
     loaded = _cold_start()
     route = route_of(event)
     if route is None:

@@ -11,10 +11,7 @@ from pathlib import Path
 from typing import Any
 
 from cloud.resources import ResourceNames
-from common.coldstart import collect_rarely_until_first_response
 from common.library_logs import library_loggers
-
-collect_rarely_until_first_response()
 
 BASE_DIR = Path(__file__).resolve().parent.parent
 

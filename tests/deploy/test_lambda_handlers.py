@@ -77,6 +77,34 @@ def test_record_batches_are_handled_without_building_zappas_wsgi_app(
         entry.lambda_handler({"httpMethod": "GET", "path": "/"}, None)
 
 
+def test_the_first_invocation_of_any_kind_ends_start_up(local_stack: LocalStack) -> None:
+    import gc
+
+    from common import coldstart
+
+    coldstart.collect_as_usual()  # this test process started when it imported the entry point
+    usual = gc.get_threshold()
+    coldstart.collect_rarely()  # as a fresh container's import of the entry point does
+    batch = {
+        "Records": [
+            {
+                "eventID": "not-analytics",
+                "eventName": "INSERT",
+                "eventSource": "aws:dynamodb",
+                "eventSourceARN": f"arn:aws:dynamodb:us-east-1:1:table/{aws.names().table}/stream/x",
+                "dynamodb": {"SequenceNumber": "1", "NewImage": {"pk": {"S": "SLUG#x"}, "sk": {"S": "SLUG"}}},
+            }
+        ]
+    }
+    try:
+        assert gc.get_threshold()[0] == usual[0] * coldstart.STARTUP_FACTOR
+        entry.lambda_handler(batch, None)  # a stream batch: no Django response is ever sent
+        assert gc.get_threshold() == usual
+    finally:
+        gc.set_threshold(*usual)
+        gc.unfreeze()
+
+
 def test_secrets_come_from_ssm_only_when_unset(local_stack: LocalStack) -> None:
     parameter = f"/blog-test/{uuid.uuid4().hex}/django-secret-key"
     aws.client("ssm").put_parameter(Name=parameter, Value="from-ssm", Type="SecureString")
