@@ -1,4 +1,4 @@
-"""config.static: WhiteNoise indexes the collected files on the first request for one, not at start-up."""
+"""config.static: WhiteNoise is built by the first request for a static file, not at start-up."""
 
 from __future__ import annotations
 
@@ -11,7 +11,7 @@ from django.test import RequestFactory
 from config.static import LazyWhiteNoiseMiddleware
 
 
-def test_static_files_are_indexed_by_the_first_request_for_one(tmp_path: Path, settings: Any) -> None:
+def test_whitenoise_is_built_by_the_first_request_for_a_static_file(tmp_path: Path, settings: Any) -> None:
     (tmp_path / "css").mkdir()
     (tmp_path / "css" / "site.css").write_text("body { color: black }")
     settings.STATIC_ROOT = str(tmp_path)
@@ -22,14 +22,16 @@ def test_static_files_are_indexed_by_the_first_request_for_one(tmp_path: Path, s
         return HttpResponse("page")
 
     middleware = LazyWhiteNoiseMiddleware(page)
-    assert middleware.files == {}  # start-up stats nothing
-
     assert middleware(RequestFactory().get("/")).content == b"page"
-    assert middleware.files == {}  # nor does a page
+    assert middleware._whitenoise is None  # a page neither builds WhiteNoise nor stats a file
 
     response = middleware(RequestFactory().get("/static/css/site.css"))
     assert response.status_code == 200
     assert b"".join(response.streaming_content) == b"body { color: black }"  # type: ignore[attr-defined]
-    assert "/static/css/site.css" in middleware.files
     assert middleware(RequestFactory().get("/static/css/missing.css")).content == b"page"
     assert pages == ["/", "/static/css/missing.css"]
+
+
+def test_the_static_prefix_is_the_path_of_static_url(settings: Any) -> None:
+    settings.STATIC_URL = "https://cdn.example.com/assets/"
+    assert LazyWhiteNoiseMiddleware(HttpResponse).static_prefix == "/assets/"
