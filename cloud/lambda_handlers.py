@@ -16,6 +16,9 @@ are routed here by the resource *name* (from ``cloud.resources``), which is know
   batch anyway, so that an image gets the whole timeout to itself.)
 - Everything else (API Gateway, keep-warm, ``manage``, ``command``) -> Zappa's handler, unchanged.
 
+The garbage collector runs rarely from this module's first line until the first invocation ends
+(common/coldstart.py): the imports of Zappa's handler, boto3 and Django are most of a cold start.
+
 Records are routed *before* Zappa's handler is built: a stream or upload invocation sets up Django
 (settings, apps) but never builds the WSGI application and its middleware, which only pages need.
 The two handlers are imported where they are called, so a page's cold start imports neither.
