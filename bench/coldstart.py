@@ -6,7 +6,8 @@ one view behind Zappa's handler itself (goal: <= 1.2x, issue 10), and with the s
 view builds a plain boto3 client and Queries the 20 items of the home page: what any
 DynamoDB-backed page pays, which the bare project does not. The machine's noise is large (the same
 import of Zappa's handler varies by a third), so the ratio is given three ways: of the medians, of
-the fastest runs, and the median of the pairs.
+the fastest runs, and the median of the pairs. (The blog's entry point imports Zappa's handler
+at the first call, so the split between import and first call differs; the totals compare.)
 Then a cProfile of the first call and ``-X importtime`` show where the blog's extra time goes; the
 imports are those the bare project does not make, since both pay for Zappa's handler (boto3,
 werkzeug) and Django's own import of its ORM (django.http.response -> django.core.serializers ->
