@@ -19,7 +19,8 @@ from django.http import HttpRequest, HttpResponse
 class LazyWhiteNoiseMiddleware:
     def __init__(self, get_response: Callable[[HttpRequest], HttpResponse]) -> None:
         self.get_response = get_response
-        self.static_prefix = "/" + urlsplit(settings.STATIC_URL).path.strip("/") + "/"
+        folder = urlsplit(settings.STATIC_URL).path.strip("/")
+        self.static_prefix = f"/{folder}/" if folder else "/"  # as WhiteNoise reads it
         self._whitenoise: Callable[[HttpRequest], HttpResponse] | None = None
         self._building = threading.Lock()
 

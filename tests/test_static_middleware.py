@@ -5,6 +5,7 @@ from __future__ import annotations
 from pathlib import Path
 from typing import Any
 
+import pytest
 from django.http import HttpRequest, HttpResponse
 from django.test import RequestFactory
 
@@ -32,6 +33,10 @@ def test_whitenoise_is_built_by_the_first_request_for_a_static_file(tmp_path: Pa
     assert pages == ["/", "/static/css/missing.css"]
 
 
-def test_the_static_prefix_is_the_path_of_static_url(settings: Any) -> None:
-    settings.STATIC_URL = "https://cdn.example.com/assets/"
-    assert LazyWhiteNoiseMiddleware(HttpResponse).static_prefix == "/assets/"
+@pytest.mark.parametrize(
+    ("static_url", "prefix"),
+    [("https://cdn.example.com/assets/", "/assets/"), ("static", "/static/"), ("/", "/")],
+)
+def test_the_static_prefix_is_the_path_of_static_url(static_url: str, prefix: str, settings: Any) -> None:
+    settings.STATIC_URL = static_url
+    assert LazyWhiteNoiseMiddleware(HttpResponse).static_prefix == prefix

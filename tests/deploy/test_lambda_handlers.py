@@ -2,6 +2,7 @@
 
 from __future__ import annotations
 
+import gc
 import uuid
 
 import pytest
@@ -10,6 +11,7 @@ from cloud import aws
 from cloud import lambda_handlers as entry
 from cloud.local.bootstrap import LocalStack
 from cloud.sqs import queue_of_arn
+from common import coldstart
 
 
 def test_names_are_read_from_stream_and_queue_arns() -> None:
@@ -78,10 +80,6 @@ def test_record_batches_are_handled_without_building_zappas_wsgi_app(
 
 
 def test_the_first_invocation_of_any_kind_ends_start_up(local_stack: LocalStack) -> None:
-    import gc
-
-    from common import coldstart
-
     coldstart.collect_as_usual()  # this test process started when it imported the entry point
     usual = gc.get_threshold()
     coldstart.collect_rarely()  # as a fresh container's import of the entry point does
