@@ -168,15 +168,9 @@ def _django_setup() -> None:
         django.setup()
 
 
+@coldstart.ends_start_up
 def lambda_handler(event: dict[str, Any], context: Any) -> Any:
-    """Handle one Lambda invocation; after the first, collect garbage as usual (common/coldstart.py)."""
-    try:
-        return _invocation_handle(event, context)
-    finally:
-        coldstart.collect_as_usual()
-
-
-def _invocation_handle(event: dict[str, Any], context: Any) -> Any:
+    """Handle one Lambda invocation."""
     loaded = _cold_start()
     route = route_of(event)
     if route is None:

@@ -4,10 +4,10 @@ A cold start builds a few hundred thousand objects that live as long as the proc
 classes, URL patterns, compiled templates, boto3's service models), and Python's collector walks them
 again and again as they pile up. The Lambda entry point (cloud/lambda_handlers.py) calls
 ``collect_rarely`` before anything else is imported, Zappa's handler, boto3 and Django included, so
-the collector runs a thousand times less often (STARTUP_FACTOR) for the whole start. After the
-first invocation, ``collect_as_usual`` freezes what start-up built out of later collections for
-good (``gc.freeze``) and brings the usual thresholds back, whatever the invocation was (a page, a
-stream batch, an upload).
+the collector runs a thousand times less often (STARTUP_FACTOR) for the whole start. Its handler is
+wrapped in ``ends_start_up``: after the first invocation, whatever it was (a page, a stream batch,
+an upload), ``collect_as_usual`` freezes what start-up built out of later collections for good
+(``gc.freeze``) and brings the usual thresholds back.
 
 Timed with ``gc.callbacks`` in fresh processes (median of 11): a bare Django project behind Zappa's
 handler spends ~14 ms collecting while Zappa's handler is imported and ~25 ms (57 collections) in
@@ -19,7 +19,9 @@ the same. ``python -m bench coldstart`` has the cold start itself, docs/architec
 
 from __future__ import annotations
 
+import functools
 import gc
+from collections.abc import Callable
 
 STARTUP_FACTOR = 1000
 
@@ -41,3 +43,17 @@ def collect_as_usual() -> None:
         gc.freeze()
         gc.set_threshold(*_usual)
         _usual = None
+
+
+def ends_start_up[**P, R](handler: Callable[P, R]) -> Callable[P, R]:
+    """Wrap a Lambda handler so that its calls, however they end, are followed by ``collect_as_usual``:
+    the first ends start-up, the others find nothing to do."""
+
+    @functools.wraps(handler)
+    def handled(*args: P.args, **kwargs: P.kwargs) -> R:
+        try:
+            return handler(*args, **kwargs)
+        finally:
+            collect_as_usual()
+
+    return handled

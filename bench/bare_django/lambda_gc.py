@@ -5,17 +5,10 @@ Against it, ``python -m bench coldstart`` shows what the blog's own work costs, 
 setting alike.
 """
 
-from typing import Any
-
 from common import coldstart
 
 coldstart.collect_rarely()
 
 from zappa.handler import lambda_handler as zappa_handler  # noqa: E402
 
-
-def lambda_handler(event: dict[str, Any], context: Any) -> Any:
-    try:
-        return zappa_handler(event, context)
-    finally:
-        coldstart.collect_as_usual()
+lambda_handler = coldstart.ends_start_up(zappa_handler)

@@ -45,6 +45,17 @@ def test_start_up_ends_once(usual_thresholds: tuple[int, ...]) -> None:
     assert gc.get_threshold()[0] == 1234
 
 
+def test_a_wrapped_handler_ends_start_up_even_when_it_raises(usual_thresholds: tuple[int, ...]) -> None:
+    @coldstart.ends_start_up
+    def handler(event: dict[str, str], context: object) -> dict[str, str]:
+        raise RuntimeError(event["say"])
+
+    coldstart.collect_rarely()
+    with pytest.raises(RuntimeError, match="boom"):
+        handler({"say": "boom"}, None)
+    assert gc.get_threshold() == usual_thresholds
+
+
 # Import the Lambda entry point in a fresh interpreter, noting the collector's first threshold when
 # the heavy packages are first imported.
 FRESH_PROCESS = """
